@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+
+namespace PingAspire.AppHost;
+
+// What each project needs to describe itself and to reach Lightstep; the tracing itself is built in the project
+// (PingAspire.ServiceDefaults/Tracing).
+public static class PingTelemetryExtensions
+{
+    public const string ResourceAttributesVariable = "OTEL_RESOURCE_ATTRIBUTES";
+
+    public static IResourceBuilder<ProjectResource> WithPingTelemetry(
+        this IResourceBuilder<ProjectResource> project, string serviceVersion)
+    {
+        var builder = project.ApplicationBuilder;
+        var attributes =
+            $"service.version={serviceVersion},deployment.environment.name={builder.Environment.EnvironmentName.ToLowerInvariant()}";
+
+        // Aspire has already put service.instance.id here (the dashboard groups replicas by it): append, never replace.
+        project.WithEnvironment(context =>
+            context.EnvironmentVariables[ResourceAttributesVariable] =
+                context.EnvironmentVariables.TryGetValue(ResourceAttributesVariable, out var existing)
+                && existing is string { Length: > 0 } current
+                    ? $"{current},{attributes}"
+                    : attributes);
+
+        // The token is a secret parameter: shown masked in the dashboard, never printed.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["LS_ACCESS_TOKEN"]))
+        {
+            var token = builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == "ls-access-token")
+                ?? builder.AddParameterFromConfiguration("ls-access-token", "LS_ACCESS_TOKEN", secret: true).Resource;
+            project.WithEnvironment("LS_ACCESS_TOKEN", token);
+        }
+
+        if (builder.Configuration["LS_SATELLITE_URL"] is { Length: > 0 } satelliteUrl)
+        {
+            project.WithEnvironment("LS_SATELLITE_URL", satelliteUrl);
+        }
+
+        return project;
+    }
+
+    // Client:* given to the AppHost (command line, environment, appsettings) reaches the client unchanged.
+    public static IResourceBuilder<ProjectResource> WithClientSettings(this IResourceBuilder<ProjectResource> client)
+    {
+        foreach (var setting in client.ApplicationBuilder.Configuration.GetSection("Client").AsEnumerable(true))
+        {
+            if (setting.Value is not null)
+            {
+                client.WithEnvironment($"Client__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+            }
+        }
+
+        return client;
+    }
+}

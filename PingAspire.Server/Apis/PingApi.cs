@@ -1,0 +1,76 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PingAspire.Server.Integrations;
+
+namespace PingAspire.Server.Apis;
+
+// The tutorial's Flask routes: /ping runs every integration; /redis, /mongo and /sql run one alone.
+public static class PingApi
+{
+    public const int MaxLength = 1024;
+
+    public static IEndpointRouteBuilder MapPingApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ping", PingAsync).WithServerSpan();
+        app.MapGet("/redis/{length}", (string length, RedisIntegration redis, CancellationToken ct) =>
+            RunOneAsync(redis, length, ct)).WithServerSpan();
+        app.MapGet("/mongo/{length}", (string length, MongoIntegration mongo, CancellationToken ct) =>
+            RunOneAsync(mongo, length, ct)).WithServerSpan();
+        app.MapGet("/sql/{length}", (string length, SqliteIntegration sql, CancellationToken ct) =>
+            RunOneAsync(sql, length, ct)).WithServerSpan();
+        return app;
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> PingAsync(
+        IEnumerable<Integration> integrations, CancellationToken cancellationToken)
+    {
+        var length = Random.Shared.Next(1, MaxLength + 1);
+        var failed = new List<string>();
+        // An integration that is not configured is left out, so the span tree shows only what really ran.
+        foreach (var integration in integrations.Where(i => i.IsConfigured))
+        {
+            if (!await integration.RunAsync(length, cancellationToken))
+            {
+                failed.Add(integration.Name);
+            }
+        }
+
+        return failed.Count == 0
+            ? TypedResults.Text(RandomText(length))
+            : DependencyFailed($"Failed: {string.Join(", ", failed)}.");
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> RunOneAsync(
+        Integration integration, string length, CancellationToken cancellationToken)
+    {
+        if (!int.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            || value is < 1 or > MaxLength)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Invalid length",
+                detail: $"length must be a whole number from 1 to {MaxLength}; got '{length}'.");
+        }
+
+        if (!integration.IsConfigured)
+        {
+            return DependencyFailed($"{integration.Name} is not configured (set ConnectionStrings:{integration.Name}).");
+        }
+
+        return await integration.RunAsync(value, cancellationToken)
+            ? TypedResults.Text(RandomText(value))
+            : DependencyFailed($"Failed: {integration.Name}.");
+    }
+
+    private static ProblemHttpResult DependencyFailed(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Dependency failed", detail: detail);
+
+    private static string RandomText(int length) =>
+        string.Create(length, 0, static (chars, _) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = (char)('a' + Random.Shared.Next(26));
+            }
+        });
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using PingAspire.ServiceDefaults.Tracing;
+
+namespace PingAspire.Server.Apis;
+
+// The server half of the tutorial: extract the client's context from the request headers and start the SERVER span
+// as its child (mirror of PingAspire.Client/PingClient.cs). Applied per endpoint with .WithServerSpan(), the C#
+// counterpart of the tutorial's @tracer.start_as_current_span decorator around a whole handler.
+// Names and attributes: https://opentelemetry.io/docs/specs/semconv/http/http-spans/
+public static class ServerSpan
+{
+    public static RouteHandlerBuilder WithServerSpan(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter(InvokeAsync);
+
+    private static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var parent = TraceContextCarrier.Extract(http.Request.Headers);
+        Baggage.Current = parent.Baggage;
+
+        // With no valid traceparent, parentContext is default, and default means "parent = Activity.Current":
+        // ASP.NET Core's own (unexported) request Activity. Clearing it makes the span a real root instead.
+        Activity.Current = null;
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
+        using var span = ServerTelemetry.Source.StartActivity(
+            $"{http.Request.Method} {route}", ActivityKind.Server, parent.ActivityContext);
+
+        span?.SetTag("http.request.method", http.Request.Method)
+            .SetTag("http.route", route)
+            .SetTag("url.path", http.Request.Path.Value)
+            .SetTag("url.scheme", http.Request.Scheme)
+            .SetTag("server.address", http.Request.Host.Host)
+            .SetTag("server.port", http.Request.Host.Port)
+            .SetTag(TraceContextCarrier.ClientRunIdKey, parent.Baggage.GetBaggage(TraceContextCarrier.ClientRunIdKey));
+
+        try
+        {
+            var result = await next(context);
+            SetResponseStatus(span, (result as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode);
+            return result;
+        }
+        catch (Exception exception)
+        {
+            span?.AddException(exception)
+                .SetTag("error.type", exception.GetType().FullName)
+                .SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+    }
+
+    // Only 5xx marks a SERVER span as failed; a 4xx is the caller's error, not ours.
+    private static void SetResponseStatus(Activity? span, int statusCode)
+    {
+        span?.SetTag("http.response.status_code", statusCode);
+        if (statusCode >= 500)
+        {
+            span?.SetTag("error.type", statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .SetStatus(ActivityStatusCode.Error);
+        }
+    }
+}

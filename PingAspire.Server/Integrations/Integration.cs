@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace PingAspire.Server.Integrations;
+
+// The span shape of the tutorial's redis_integration / pymongo_integration / sqlalchemy_integration functions:
+// an "<name>_integration" span around a "server <name> operation" span, both opened with using (the tutorial's
+// `with tracer.start_as_current_span(...)`). DB attributes: https://opentelemetry.io/docs/specs/semconv/database/
+public abstract class Integration(string name, string dbSystem, string operation, ILogger logger)
+{
+    public string Name => name;
+
+    public abstract bool IsConfigured { get; }
+
+    // False when the dependency failed; the exception is on the span and in the log, never swallowed.
+    public async Task<bool> RunAsync(int length, CancellationToken cancellationToken)
+    {
+        using var integrationSpan = ServerTelemetry.Source.StartActivity($"{name}_integration");
+        using var operationSpan = ServerTelemetry.Source.StartActivity($"server {name} operation", ActivityKind.Client);
+        operationSpan?.SetTag("db.system.name", dbSystem).SetTag("db.operation.name", operation);
+        try
+        {
+            await ExecuteAsync(operationSpan, length, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            operationSpan?.AddException(exception)
+                .SetTag("error.type", exception.GetType().FullName)
+                .SetStatus(ActivityStatusCode.Error, exception.Message);
+            integrationSpan?.SetStatus(ActivityStatusCode.Error, $"{name} failed");
+            logger.LogWarning(exception, "{Integration} failed", name);
+            return false;
+        }
+    }
+
+    protected abstract Task ExecuteAsync(Activity? span, int length, CancellationToken cancellationToken);
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace PingAspire.Server.Integrations;
+
+// The tutorial's pymongo_integration: find_one() in db "opentelemetry-tests", collection "tests",
+// with server selection bounded at 2 s so that an unreachable MongoDB fails the request quickly.
+public sealed class MongoIntegration(IConfiguration configuration, ILogger<MongoIntegration> logger)
+    : Integration("mongo", "mongodb", "findOne", logger)
+{
+    public const string DatabaseName = "opentelemetry-tests";
+    public const string CollectionName = "tests";
+
+    private readonly string? _connectionString = configuration.GetConnectionString("mongo");
+    private readonly Lazy<IMongoCollection<BsonDocument>> _collection =
+        new(() => Connect(configuration.GetConnectionString("mongo")!));
+
+    public override bool IsConfigured => !string.IsNullOrWhiteSpace(_connectionString);
+
+    protected override async Task ExecuteAsync(Activity? span, int length, CancellationToken cancellationToken)
+    {
+        span?.SetTag("db.namespace", DatabaseName).SetTag("db.collection.name", CollectionName);
+        await _collection.Value.Find(FilterDefinition<BsonDocument>.Empty).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    // MongoClient is thread-safe and pools connections: one for the process.
+    private static IMongoCollection<BsonDocument> Connect(string connectionString)
+    {
+        var settings = MongoClientSettings.FromConnectionString(connectionString);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(2);
+        settings.ConnectTimeout = TimeSpan.FromSeconds(2);
+        return new MongoClient(settings).GetDatabase(DatabaseName).GetCollection<BsonDocument>(CollectionName);
+    }
+}

@@ -1,0 +1,18 @@
+using PingAspire.Server;
+using PingAspire.Server.Apis;
+using PingAspire.Server.Integrations;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults(ServerTelemetry.SourceName);
+builder.AddIntegrations();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapPingApi();
+
+app.Run();

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using PingAspire.ServiceDefaults.Tracing;
+
+namespace Microsoft.Extensions.Hosting;
+
+// What every PingAspire process shares: hand-built tracing, no hidden propagation, service discovery, health.
+public static class Extensions
+{
+    private const string LivenessTag = "live";
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string activitySourceName)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddManualTracing(activitySourceName);
+        builder.DisableBuiltInPropagation();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LivenessTag) });
+        return app;
+    }
+}

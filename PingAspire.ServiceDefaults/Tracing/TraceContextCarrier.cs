@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace PingAspire.ServiceDefaults.Tracing;
+
+// The tutorial's TraceContextTextMapPropagator: inject into a carrier dict (PingAspire.Client/PingClient.cs) and
+// extract from request headers (PingAspire.Server/Apis/ServerSpan.cs). W3C spec: https://www.w3.org/TR/trace-context/
+public static class TraceContextCarrier
+{
+    // A baggage entry the client sets and the server shows on its span: proof that baggage crossed too.
+    public const string ClientRunIdKey = "pingaspire.client.run_id";
+
+    // Built here rather than taken from Propagators.DefaultTextMapPropagator, which stays a no-op until the SDK
+    // has initialised and so can silently propagate nothing.
+    private static readonly TextMapPropagator Propagator =
+        new CompositeTextMapPropagator([new TraceContextPropagator(), new BaggagePropagator()]);
+
+    public static void Inject(ActivityContext context, Baggage baggage, IDictionary<string, string> carrier) =>
+        Propagator.Inject(new PropagationContext(context, baggage), carrier, SetHeader);
+
+    // Extract returns the context it is given whenever the headers hold no valid one, so give it default:
+    // missing, malformed or duplicated traceparent headers then mean "no parent", never a stale one.
+    public static PropagationContext Extract(IHeaderDictionary headers) =>
+        Propagator.Extract(default, headers, GetHeaderValues);
+
+    private static void SetHeader(IDictionary<string, string> carrier, string name, string value) =>
+        carrier[name] = value;
+
+    private static IEnumerable<string> GetHeaderValues(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var values) ? values.OfType<string>() : [];
+}
