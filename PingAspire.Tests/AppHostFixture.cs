@@ -1,0 +1,32 @@
+using PingAspire.Tests.Infrastructure;
+
+namespace PingAspire.Tests;
+
+// The one shared AppHost: local infrastructure (Garnet + SQLite, no MongoDB), a client that makes
+// RequestCount requests and exits, and Lightstep export pointed at a second receiver of the test.
+public sealed class AppHostFixture : IAsyncLifetime
+{
+    public const int RequestCount = 3;
+
+    public string LightstepToken { get; } = $"ls-test-{Guid.NewGuid():N}";
+
+    public PingAppHost AppHost { get; private set; } = null!;
+
+    public OtlpReceiver Lightstep { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Lightstep = await OtlpReceiver.StartAsync();
+        AppHost = await PingAppHost.StartAsync(
+            $"Client:Count={RequestCount}",
+            "Client:IntervalSeconds=0.2",
+            $"LS_ACCESS_TOKEN={LightstepToken}",
+            $"LS_SATELLITE_URL={Lightstep.Endpoint}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await AppHost.DisposeAsync();
+        await Lightstep.DisposeAsync();
+    }
+}

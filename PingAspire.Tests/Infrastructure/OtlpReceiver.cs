@@ -1,0 +1,50 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PingAspire.Tests.Infrastructure.Otlp;
+
+namespace PingAspire.Tests.Infrastructure;
+
+// A real OTLP/gRPC trace endpoint on a free loopback port: the tests' oracle. The projects export to it exactly as
+// they would to the Aspire dashboard or to Lightstep, so what the tests see is what went over the wire.
+public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDisposable
+{
+    public Uri Endpoint { get; } = new(app.Services.GetRequiredService<IServer>()
+        .Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+
+    public SpanStore Spans => spans;
+
+    public static async Task<OtlpReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        // gRPC over http:// is HTTP/2 with prior knowledge (h2c): the listener must speak HTTP/2 only.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        var spans = new SpanStore();
+        builder.Services.AddSingleton(spans);
+
+        var app = builder.Build();
+        app.MapGrpcService<TraceServiceEndpoint>();
+        await app.StartAsync();
+        return new OtlpReceiver(app, spans);
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    private sealed class TraceServiceEndpoint(SpanStore spans) : TraceService.TraceServiceBase
+    {
+        public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
+        {
+            spans.Add(request, context.RequestHeaders.Where(h => !h.IsBinary).ToDictionary(h => h.Key, h => h.Value));
+            return Task.FromResult(new ExportTraceServiceResponse());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PingAspire.Tests.Infrastructure;
+
+// The real AppHost (PingAspire.AppHost/AppHost.cs), started by DistributedApplicationTestingBuilder in its local
+// (container-free) mode, with every project's dashboard exporter pointed at an OtlpReceiver of the test.
+public sealed class PingAppHost : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _logLines = new();
+    private readonly CancellationTokenSource _stopWatchingLogs = new();
+
+    private PingAppHost(DistributedApplication app, OtlpReceiver dashboard)
+    {
+        App = app;
+        Dashboard = dashboard;
+    }
+
+    public DistributedApplication App { get; }
+
+    // Stands in for the Aspire dashboard's OTLP endpoint.
+    public OtlpReceiver Dashboard { get; }
+
+    // Everything server and client wrote to stdout/stderr so far.
+    public IReadOnlyCollection<string> LogLines => _logLines;
+
+    public static async Task<PingAppHost> StartAsync(params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(Timeouts.AppHostStart);
+        var dashboard = await OtlpReceiver.StartAsync();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
+            ["Infrastructure=local", .. args], timeout.Token);
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Endpoint.ToString())
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200");
+        }
+
+        var app = await builder.BuildAsync(timeout.Token);
+        var host = new PingAppHost(app, dashboard);
+        host.CollectLogs("server");
+        host.CollectLogs("client");
+        await app.StartAsync(timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("server", timeout.Token);
+        return host;
+    }
+
+    // An HttpClient for direct requests to the server that adds no trace headers of its own: the test process may
+    // have an Activity.Current, and HttpClient would otherwise inject it.
+    public HttpClient CreateServerClient() =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+        {
+            BaseAddress = App.GetEndpoint("server", "http"),
+            Timeout = Timeouts.Request,
+        };
+
+    public async Task WaitForClientToFinishAsync()
+    {
+        using var timeout = new CancellationTokenSource(Timeouts.ClientFinishes);
+        await App.ResourceNotifications.WaitForResourceAsync("client", KnownResourceStates.Finished, timeout.Token);
+    }
+
+    private void CollectLogs(string resourceName)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var batch in logs.WatchAsync(resourceName).WithCancellation(_stopWatchingLogs.Token))
+                {
+                    foreach (var line in batch)
+                    {
+                        _logLines.Enqueue($"{resourceName}: {line.Content}");
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopWatchingLogs.CancelAsync();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Dashboard.DisposeAsync();
+        _stopWatchingLogs.Dispose();
+    }
+}

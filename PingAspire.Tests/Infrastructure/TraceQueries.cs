@@ -1,0 +1,28 @@
+using PingAspire.Tests.Infrastructure.Otlp;
+
+namespace PingAspire.Tests.Infrastructure;
+
+// Names the tests look for, and the shapes of trace they expect, in one place.
+public static class TraceQueries
+{
+    public const string ClientSpan = "GET /ping";
+    public const string PingServerSpan = "GET /ping";
+
+    public static IEnumerable<ReceivedSpan> ClientPings(this IEnumerable<ReceivedSpan> spans) =>
+        spans.Where(s => s.ServiceName == "client" && s.Name == ClientSpan && s.Kind == Span.Types.SpanKind.Client);
+
+    public static IEnumerable<ReceivedSpan> ServerPings(this IEnumerable<ReceivedSpan> spans) =>
+        spans.Where(s => s.ServiceName == "server" && s.Name == PingServerSpan && s.Kind == Span.Types.SpanKind.Server);
+
+    public static IEnumerable<ReceivedSpan> ChildrenOf(this IEnumerable<ReceivedSpan> spans, ReceivedSpan parent) =>
+        spans.Where(s => s.TraceId == parent.TraceId && s.ParentSpanId == parent.SpanId);
+
+    public static ReceivedSpan SingleChild(this IEnumerable<ReceivedSpan> spans, ReceivedSpan parent, string name) =>
+        Assert.Single(spans.ChildrenOf(parent), s => s.Name == name);
+
+    // The server's span for one direct request, found by the trace id the test sent or, for a new root, by the
+    // request's unique marker in url.path.
+    public static Task<ReceivedSpan> WaitForServerSpanAsync(this SpanStore store, Func<ReceivedSpan, bool> match, string waitingFor) =>
+        store.WaitForAsync(spans => spans.FirstOrDefault(s => s.Kind == Span.Types.SpanKind.Server && match(s)),
+            Timeouts.SpansArrive, waitingFor);
+}

@@ -1,0 +1,96 @@
+using PingAspire.Tests.Infrastructure;
+using PingAspire.Tests.Infrastructure.Otlp;
+
+namespace PingAspire.Tests;
+
+// One client request, one trace: client CLIENT span -> server SERVER span -> integration spans -> operations,
+// seen through the OTLP the processes really exported.
+public sealed class TraceConnectionTests(AppHostFixture fixture)
+{
+    private SpanStore Spans => fixture.AppHost.Dashboard.Spans;
+
+    [Fact]
+    public async Task ClientRequestAndServerSpansShareOneTrace()
+    {
+        var (client, server) = await Spans.WaitForAsync(spans =>
+        {
+            var pair = (from c in spans.ClientPings()
+                        from s in spans.ServerPings()
+                        where s.ParentSpanId == c.SpanId && s.TraceId == c.TraceId
+                        select (c, s)).FirstOrDefault();
+            return pair.c is null || spans.ChildrenOf(pair.s).Count() < 2 ? null : Tuple.Create(pair.c, pair.s);
+        }, Timeouts.SpansArrive, "a client span with its server span and integrations");
+
+        Assert.True(server.HasRemoteParent, "the server span's parent came from another process");
+        Assert.Equal("", client.ParentSpanId);
+
+        var trace = await Spans.WaitForAsync(spans =>
+        {
+            var inTrace = spans.Where(s => s.TraceId == client.TraceId).ToList();
+            return inTrace.Count >= 6 ? inTrace : null;
+        }, Timeouts.SpansArrive, "all six spans of the trace");
+
+        var redis = trace.SingleChild(server, "redis_integration");
+        var sql = trace.SingleChild(server, "sql_integration");
+        Assert.Equal(Span.Types.SpanKind.Internal, redis.Kind);
+        var redisOperation = trace.SingleChild(redis, "server redis operation");
+        var sqlOperation = trace.SingleChild(sql, "server sql operation");
+        Assert.Equal(Span.Types.SpanKind.Client, redisOperation.Kind);
+        Assert.Equal("redis", redisOperation.Attributes["db.system.name"]);
+        Assert.Equal("sqlite", sqlOperation.Attributes["db.system.name"]);
+        Assert.DoesNotContain(trace, s => s.Name.StartsWith("mongo", StringComparison.Ordinal));
+        Assert.All(trace, s => Assert.Equal(Status.Types.StatusCode.Unset, s.StatusCode));
+        Assert.Equal(6, trace.Count);
+    }
+
+    [Fact]
+    public async Task SpansCarryHttpAttributesAndServiceVersions()
+    {
+        var (client, server) = await Spans.WaitForAsync(spans =>
+            (from c in spans.ClientPings()
+             from s in spans.ServerPings()
+             where s.ParentSpanId == c.SpanId
+             select Tuple.Create(c, s)).FirstOrDefault(), Timeouts.SpansArrive, "a connected client/server pair");
+
+        Assert.Equal("GET", client.Attributes["http.request.method"]);
+        Assert.Equal("http://server/ping", client.Attributes["url.full"]);
+        Assert.Equal("200", client.Attributes["http.response.status_code"]);
+        Assert.Equal("/ping", server.Attributes["http.route"]);
+        Assert.Equal("200", server.Attributes["http.response.status_code"]);
+
+        Assert.Equal("10.10.10", client.Resource["service.version"]);
+        Assert.Equal("10.10.9", server.Resource["service.version"]);
+        // Appended to, not replaced: Aspire's own attribute survives.
+        Assert.False(string.IsNullOrEmpty(client.Resource["service.instance.id"]));
+        Assert.False(string.IsNullOrEmpty(server.Resource["service.instance.id"]));
+        Assert.NotEqual(client.Resource["service.instance.id"], server.Resource["service.instance.id"]);
+        Assert.Equal("development", server.Resource["deployment.environment.name"]);
+    }
+
+    [Fact]
+    public async Task BaggageFromTheClientReachesTheServerSpan()
+    {
+        var server = await Spans.WaitForAsync(
+            spans => spans.ServerPings().FirstOrDefault(s => s.HasRemoteParent),
+            Timeouts.SpansArrive, "a server span of a client request");
+
+        Assert.Matches("^[0-9a-f]{32}$", server.Attributes["pingaspire.client.run_id"]);
+    }
+
+    [Fact]
+    public async Task ClientStopsAfterItsCountWithEverySpanDelivered()
+    {
+        await fixture.AppHost.WaitForClientToFinishAsync();
+
+        // The client has exited: its provider was disposed, so everything it ended has been exported already.
+        var clientSpans = Spans.All.ClientPings().ToList();
+        Assert.Equal(AppHostFixture.RequestCount, clientSpans.Count);
+
+        var served = await Spans.WaitForAsync(spans =>
+        {
+            var children = spans.ServerPings().Where(s => clientSpans.Any(c => c.SpanId == s.ParentSpanId)).ToList();
+            return children.Count == AppHostFixture.RequestCount ? children : null;
+        }, Timeouts.SpansArrive, "one server span for each client request");
+        Assert.Equal(clientSpans.Select(c => c.TraceId).Order(), served.Select(s => s.TraceId).Order());
+    }
+}
