@@ -37,7 +37,7 @@ public static class ServerSpan
         try
         {
             var result = await next(context);
-            SetResponseStatus(span, (result as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode);
+            SetResponseStatus(span, StatusCodeOf(result) ?? http.Response.StatusCode);
             return result;
         }
         catch (Exception exception)
@@ -47,6 +47,18 @@ public static class ServerSpan
                 .SetStatus(ActivityStatusCode.Error, exception.Message);
             throw;
         }
+    }
+
+    // The handler's result has not been written yet, so its status code is read from the result itself
+    // (unwrapping Results<T1, T2>).
+    private static int? StatusCodeOf(object? result)
+    {
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
+
+        return (result as IStatusCodeHttpResult)?.StatusCode;
     }
 
     // Only 5xx marks a SERVER span as failed; a 4xx is the caller's error, not ours.

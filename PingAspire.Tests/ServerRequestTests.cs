@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using PingAspire.Tests.Infrastructure;
+using PingAspire.Tests.Infrastructure.Otlp;
+
+namespace PingAspire.Tests;
+
+// What the server answers and records for each endpoint, on the shared AppHost (Redis on Garnet, SQLite, no MongoDB).
+public sealed class ServerRequestTests(AppHostFixture fixture)
+{
+    private SpanStore Spans => fixture.AppHost.Dashboard.Spans;
+
+    [Theory]
+    [InlineData("/redis/{0}", "redis")]
+    [InlineData("/sql/{0}", "sql")]
+    public async Task OneIntegrationEndpointAnswersTextOfThatLength(string route, string integration)
+    {
+        var request = new DirectRequest();
+        using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), string.Format(route, 37));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches("^[a-z]{37}$", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var server = await request.ServerSpanAsync(Spans);
+        Assert.Equal($"GET {string.Format(route, "{length}")}", server.Name);
+        Assert.Equal(string.Format(route, "{length}"), server.Attributes["http.route"]);
+        var trace = await Spans.WaitForAsync(spans =>
+        {
+            var inTrace = spans.Where(s => s.TraceId == server.TraceId).ToList();
+            return inTrace.Count == 3 ? inTrace : null;
+        }, Timeouts.SpansArrive, "server span, integration span and operation span");
+        var integrationSpan = trace.SingleChild(server, $"{integration}_integration");
+        trace.SingleChild(integrationSpan, $"server {integration} operation");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("1025")]
+    [InlineData("99999999999999999999")]
+    [InlineData("abc")]
+    [InlineData("1.5")]
+    public async Task InvalidLengthIsABadRequestProblem(string length)
+    {
+        var request = new DirectRequest();
+        using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), $"/redis/{length}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<Problem>(TestContext.Current.CancellationToken);
+        Assert.Equal("Invalid length", problem?.Title);
+        Assert.Contains(length, problem?.Detail, StringComparison.Ordinal);
+
+        // A 4xx is the caller's error: recorded on the span, but the span is not marked failed.
+        var span = await request.ServerSpanAsync(Spans);
+        Assert.Equal("400", span.Attributes["http.response.status_code"]);
+        Assert.Equal(Status.Types.StatusCode.Unset, span.StatusCode);
+    }
+
+    [Fact]
+    public async Task MongoEndpointSaysMongoIsNotConfigured()
+    {
+        var request = new DirectRequest();
+        using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), "/mongo/5");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Problem>(TestContext.Current.CancellationToken);
+        Assert.Contains("mongo is not configured", problem?.Detail, StringComparison.Ordinal);
+        var span = await request.ServerSpanAsync(Spans);
+        Assert.Equal(Status.Types.StatusCode.Error, span.StatusCode);
+        Assert.Equal("503", span.Attributes["error.type"]);
+    }
+
+    private sealed record Problem(string? Title, string? Detail, int? Status);
+}
