@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -11,13 +10,13 @@ namespace PingAspire.Tests.Infrastructure;
 // (container-free) mode, with every project's dashboard exporter pointed at an OtlpReceiver of the test.
 public sealed class PingAppHost : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<string> _logLines = new();
-    private readonly CancellationTokenSource _stopWatchingLogs = new();
+    private readonly ResourceLogCollector _logs;
 
-    private PingAppHost(DistributedApplication app, OtlpReceiver dashboard)
+    private PingAppHost(DistributedApplication app, OtlpReceiver dashboard, ResourceLogCollector logs)
     {
         App = app;
         Dashboard = dashboard;
+        _logs = logs;
     }
 
     public DistributedApplication App { get; }
@@ -26,7 +25,7 @@ public sealed class PingAppHost : IAsyncDisposable
     public OtlpReceiver Dashboard { get; }
 
     // Everything server and client wrote to stdout/stderr so far.
-    public IReadOnlyCollection<string> LogLines => _logLines;
+    public IReadOnlyCollection<string> LogLines => _logs.Lines;
 
     public static async Task<PingAppHost> StartAsync(params string[] args)
     {
@@ -34,8 +33,12 @@ public sealed class PingAppHost : IAsyncDisposable
         var dashboard = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
             ["Infrastructure=local", .. args], timeout.Token);
-        // Resource logs are collected below; the test output only needs the AppHost's warnings.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // Resource logs go to the collector; the test output only needs the AppHost's warnings.
+        var logs = new ResourceLogCollector();
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddProvider(logs)
+            .AddFilter<ResourceLogCollector>(null, LogLevel.Trace));
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
             builder.CreateResourceBuilder(project)
@@ -45,9 +48,7 @@ public sealed class PingAppHost : IAsyncDisposable
         }
 
         var app = await builder.BuildAsync(timeout.Token);
-        var host = new PingAppHost(app, dashboard);
-        host.CollectLogs("server");
-        host.CollectLogs("client");
+        var host = new PingAppHost(app, dashboard, logs);
         await app.StartAsync(timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("server", timeout.Token);
         return host;
@@ -68,33 +69,10 @@ public sealed class PingAppHost : IAsyncDisposable
         await App.ResourceNotifications.WaitForResourceAsync("client", KnownResourceStates.Finished, timeout.Token);
     }
 
-    private void CollectLogs(string resourceName)
-    {
-        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var batch in logs.WatchAsync(resourceName).WithCancellation(_stopWatchingLogs.Token))
-                {
-                    foreach (var line in batch)
-                    {
-                        _logLines.Enqueue($"{resourceName}: {line.Content}");
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-    }
-
     public async ValueTask DisposeAsync()
     {
-        await _stopWatchingLogs.CancelAsync();
         await App.StopAsync();
         await App.DisposeAsync();
         await Dashboard.DisposeAsync();
-        _stopWatchingLogs.Dispose();
     }
 }

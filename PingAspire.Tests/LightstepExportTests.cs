@@ -1,0 +1,35 @@
+using PingAspire.Tests.Infrastructure;
+
+namespace PingAspire.Tests;
+
+// The explicit Lightstep exporter, pointed (LS_SATELLITE_URL) at an OTLP/gRPC receiver of the test: the same
+// protocol and header that ingest.lightstep.com:443 gets.
+public sealed class LightstepExportTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task LightstepReceivesBothServicesSpansWithTheTokenHeader()
+    {
+        var spans = await fixture.Lightstep.Spans.WaitForAsync(all =>
+            all.ClientPings().Any() && all.ServerPings().Any() ? all : null,
+            Timeouts.SpansArrive, "client and server spans at the Lightstep endpoint");
+
+        Assert.Equal("10.10.10", spans.ClientPings().First().Resource["service.version"]);
+        Assert.Equal("10.10.9", spans.ServerPings().First().Resource["service.version"]);
+        Assert.All(fixture.Lightstep.Spans.ExportHeaders, headers =>
+            Assert.Equal(fixture.LightstepToken, headers["lightstep-access-token"]));
+    }
+
+    [Fact]
+    public async Task TheTokenNeverAppearsInAnyOutput()
+    {
+        await fixture.AppHost.WaitForClientToFinishAsync();
+        var logs = fixture.AppHost.LogLines;
+
+        Assert.Contains(logs, line => line.StartsWith("server:", StringComparison.Ordinal) && line.Contains("Lightstep export is on", StringComparison.Ordinal));
+        Assert.Contains(logs, line => line.StartsWith("client:", StringComparison.Ordinal) && line.Contains("Lightstep export is on", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, line => line.Contains(fixture.LightstepToken, StringComparison.Ordinal));
+        // The dashboard exporter never carries it either.
+        Assert.DoesNotContain(fixture.AppHost.Dashboard.Spans.ExportHeaders,
+            headers => headers.Values.Any(v => v.Contains(fixture.LightstepToken, StringComparison.Ordinal)));
+    }
+}
