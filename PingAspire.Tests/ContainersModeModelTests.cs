@@ -1,0 +1,98 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using PingAspire.AppHost;
+
+namespace PingAspire.Tests;
+
+// Containers mode cannot run here (no container runtime), so its model is built and inspected without starting it:
+// images, environment, connection-string expressions and the wait/reference graph.
+public sealed class ContainersModeModelTests
+{
+    [Fact]
+    public async Task RedisIsTheAspireRedisContainer()
+    {
+        var model = await BuildModelAsync();
+
+        var redis = Assert.IsType<RedisResource>(model.Single(r => r.Name == "redis"));
+        var image = Image(redis);
+        Assert.Equal("docker.io", image.Registry);
+        Assert.Equal("library/redis", image.Image);
+        Assert.Contains("{redis.bindings.tcp.host}:{redis.bindings.tcp.port}", redis.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MongoIsOurContainerWithAGeneratedRootPasswordAndAPingHealthCheck()
+    {
+        var model = await BuildModelAsync();
+
+        var mongo = Assert.IsType<MongoResource>(model.Single(r => r.Name == "mongo"));
+        var image = Image(mongo);
+        Assert.Equal(("docker.io", "library/mongo", "8.0"), (image.Registry, image.Image, image.Tag));
+        Assert.Equal(
+            "mongodb://admin:{mongo-password.value}@{mongo.bindings.tcp.host}:{mongo.bindings.tcp.port}/?authSource=admin",
+            mongo.ConnectionStringExpression.ValueExpression);
+        Assert.True(mongo.Password.Secret);
+        Assert.Contains(mongo.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "tcp" && e.TargetPort == 27017);
+
+        var environment = await EnvironmentOf(mongo);
+        Assert.Equal("admin", environment["MONGO_INITDB_ROOT_USERNAME"]);
+        Assert.Equal("{mongo-password.value}", environment["MONGO_INITDB_ROOT_PASSWORD"]);
+        Assert.Contains(mongo.Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "mongo_ping");
+    }
+
+    [Fact]
+    public async Task ServerWaitsForAndReferencesBothDatabasesAndClientWaitsForServer()
+    {
+        var model = await BuildModelAsync();
+        var server = model.OfType<ProjectResource>().Single(r => r.Name == "server");
+        var client = model.OfType<ProjectResource>().Single(r => r.Name == "client");
+
+        Assert.Equal(["mongo", "redis"], WaitsFor(server));
+        Assert.Equal(["server"], WaitsFor(client));
+
+        var serverEnvironment = await EnvironmentOf(server);
+        Assert.Equal("{redis.connectionString}", serverEnvironment["ConnectionStrings__redis"]);
+        Assert.Equal("{mongo.connectionString}", serverEnvironment["ConnectionStrings__mongo"]);
+        Assert.Contains("service.version=10.10.9", serverEnvironment["OTEL_RESOURCE_ATTRIBUTES"], StringComparison.Ordinal);
+        Assert.Contains(server.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
+
+        var clientEnvironment = await EnvironmentOf(client);
+        Assert.Contains("service.version=10.10.10", clientEnvironment["OTEL_RESOURCE_ATTRIBUTES"], StringComparison.Ordinal);
+        Assert.Equal("{server.bindings.http.url}", clientEnvironment["services__server__http__0"]);
+    }
+
+    private static async Task<IResourceCollection> BuildModelAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
+            ["Infrastructure=containers"], TestContext.Current.CancellationToken);
+        return builder.Resources;
+    }
+
+    private static ContainerImageAnnotation Image(IResource resource) =>
+        Assert.Single(resource.Annotations.OfType<ContainerImageAnnotation>());
+
+    private static string[] WaitsFor(IResource resource) =>
+        resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order().ToArray();
+
+    // Runs the resource's environment callbacks as publishing would, and shows each value as its manifest expression
+    // ("{redis.connectionString}"): what the value is wired to, not what it happens to be on this machine.
+    private static async Task<Dictionary<string, string>> EnvironmentOf(IResourceWithEnvironment resource)
+    {
+        var context = new EnvironmentCallbackContext(
+            new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish),
+            resource,
+            cancellationToken: TestContext.Current.CancellationToken);
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return context.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value switch
+        {
+            string text => text,
+            IManifestExpressionProvider expression => expression.ValueExpression,
+            var other => other.ToString() ?? "",
+        });
+    }
+}

@@ -1,0 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PingAspire.Tests.Infrastructure;
+
+public static class LoopbackPorts
+{
+    // A loopback port nobody listens on: connections to it are refused at once.
+    public static int Closed()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
