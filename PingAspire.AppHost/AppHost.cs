@@ -5,23 +5,25 @@ var builder = DistributedApplication.CreateBuilder(args);
 var (mode, reason) = Infrastructure.Resolve(builder);
 var (redis, redisRunsOn) = builder.AddRedisDependency(mode);
 var (mongo, mongoRunsOn) = builder.AddMongoDependency(mode);
+var (sql, sqlRunsOn) = builder.AddSqlDependency();
 Console.WriteLine($"Infrastructure: {mode.ToString().ToLowerInvariant()} ({reason})");
-Console.WriteLine($"  redis: {redisRunsOn}; mongo: {mongoRunsOn}; sql: SQLite file");
+Console.WriteLine($"  redis: {redisRunsOn}; mongo: {mongoRunsOn}; sql: {sqlRunsOn}");
 
 var server = builder.AddProject<Projects.PingAspire_Server>("server")
     .WithPingTelemetry(serviceVersion: "10.10.9")
+    .WithForwardedSection("TraceContextTest")
     .WithHttpHealthCheck("/health")
     .WithReference(redis)
     .WaitFor(redis);
-if (mongo is not null)
+foreach (var optional in new[] { mongo, sql }.OfType<IResourceBuilder<IResourceWithConnectionString>>())
 {
-    server.WithReference(mongo)
-        .WaitFor(mongo);
+    server.WithReference(optional)
+        .WaitFor(optional);
 }
 
 builder.AddProject<Projects.PingAspire_Client>("client")
     .WithPingTelemetry(serviceVersion: "10.10.10")
-    .WithClientSettings()
+    .WithForwardedSection("Client")
     .WithReference(server)
     .WaitFor(server);
 

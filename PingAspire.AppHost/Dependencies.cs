@@ -37,6 +37,13 @@ public static class Dependencies
             : (null, "off (no containers; set ConnectionStrings:mongo to use an existing server)");
     }
 
+    // SQLite is embedded in the server; a connection string only moves its file (e.g. to test an unwritable one).
+    public static (IResourceBuilder<IResourceWithConnectionString>? Sql, string Description) AddSqlDependency(
+        this IDistributedApplicationBuilder builder, string name = "sql") =>
+        HasConnectionString(builder, name)
+            ? (builder.AddConnectionString(name), "SQLite (ConnectionStrings:sql)")
+            : (null, "SQLite file in the temp folder");
+
     private static bool HasConnectionString(IDistributedApplicationBuilder builder, string name) =>
         !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name));
 }

@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServerTelemetry.SourceName);
 builder.AddIntegrations();
 builder.Services.AddProblemDetails();
+builder.Services.AddHttpClient(nameof(TraceContextTestApi));
 
 var app = builder.Build();
 
@@ -14,5 +15,6 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapPingApi();
+app.MapTraceContextTestApi(app.Configuration);
 
 app.Run();

@@ -44,7 +44,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
 
         Assert.Equal(200, result.StatusCode);
         var span = Assert.Single(_clientSpans);
-        var headers = Assert.Single(_server.Requests);
+        var headers = Assert.Single(_server.Requests).Headers;
         Assert.Equal($"00-{span.TraceId}-{span.SpanId}-01", headers["traceparent"].ToString());
         Assert.False(headers.ContainsKey("tracestate"));
         Assert.False(headers.ContainsKey("baggage"));
@@ -61,7 +61,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         await PingAsync(propagate: true);
 
         var span = Assert.Single(_clientSpans);
-        var headers = Assert.Single(_server.Requests);
+        var headers = Assert.Single(_server.Requests).Headers;
         Assert.Equal(parent.TraceId, span.TraceId);
         Assert.Equal($"00-{parent.TraceId}-{span.SpanId}-01", headers["traceparent"].ToString());
         Assert.Equal("vendor=opaque-value", headers["tracestate"].ToString());
@@ -78,7 +78,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         await PingAsync(propagate: false);
 
         Assert.Single(_clientSpans);
-        var headers = Assert.Single(_server.Requests);
+        var headers = Assert.Single(_server.Requests).Headers;
         Assert.False(headers.ContainsKey("traceparent"));
         Assert.False(headers.ContainsKey("tracestate"));
         Assert.False(headers.ContainsKey("baggage"));

@@ -16,6 +16,8 @@ public static class TracingExtensions
         // Registered through a factory so that the container owns the provider and disposes it last:
         // Dispose => Shutdown => every batch processor flushes what is still queued.
         builder.Services.AddSingleton(services =>
+            new SpanLossReporter(services.GetRequiredService<ILoggerFactory>().CreateLogger("PingAspire.Tracing")));
+        builder.Services.AddSingleton(services =>
             BuildTracerProvider(builder.Configuration, services.GetRequiredService<ILoggerFactory>(), activitySourceName));
         builder.Services.AddHostedService<TracerProviderStarter>();
         return builder;
@@ -26,6 +28,9 @@ public static class TracingExtensions
         var logger = loggerFactory.CreateLogger("PingAspire.Tracing");
         var provider = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ServiceResource.Create(configuration, logger))
+            // Honour the caller's sampled flag. Set in code because Aspire injects OTEL_TRACES_SAMPLER=always_on,
+            // which would record (and propagate as sampled) what the caller chose not to sample.
+            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
             .AddSource(activitySourceName);
 
         OtlpTraceExporter?[] exporters =
@@ -51,12 +56,13 @@ public static class TracingExtensions
             exporterTimeoutMilliseconds: configuration.GetValue("OTEL_BSP_EXPORT_TIMEOUT", 30000),
             maxExportBatchSize: configuration.GetValue("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512));
 
-    // Taking the provider as a dependency builds it when the host starts, before the first span.
-    private sealed class TracerProviderStarter(TracerProvider provider) : IHostedService
+    // Taking the provider as a dependency builds it when the host starts, before the first span. The loss reporter
+    // (created alongside) is disposed after the provider, so it reports what the final flush could not deliver.
+    private sealed class TracerProviderStarter(SpanLossReporter lossReporter, TracerProvider provider) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _ = provider;
+            _ = (lossReporter, provider);
             return Task.CompletedTask;
         }
 

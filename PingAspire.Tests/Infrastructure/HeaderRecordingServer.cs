@@ -10,13 +10,16 @@ using Microsoft.Extensions.Logging;
 
 namespace PingAspire.Tests.Infrastructure;
 
-// A loopback HTTP server that answers /ping and keeps the headers of every request: what the client really sent.
-public sealed class HeaderRecordingServer(WebApplication app, ConcurrentQueue<IHeaderDictionary> requests) : IAsyncDisposable
+public sealed record RecordedRequest(string Method, string Path, IHeaderDictionary Headers);
+
+// A loopback HTTP server that answers every request with "pong" and keeps its method, path and headers: what the
+// caller really sent.
+public sealed class HeaderRecordingServer(WebApplication app, ConcurrentQueue<RecordedRequest> requests) : IAsyncDisposable
 {
     public Uri Url { get; } = new(app.Services.GetRequiredService<IServer>()
         .Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
 
-    public IReadOnlyCollection<IHeaderDictionary> Requests => requests;
+    public IReadOnlyCollection<RecordedRequest> Requests => requests;
 
     public static async Task<HeaderRecordingServer> StartAsync()
     {
@@ -24,11 +27,13 @@ public sealed class HeaderRecordingServer(WebApplication app, ConcurrentQueue<IH
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var requests = new ConcurrentQueue<IHeaderDictionary>();
-        app.MapGet("/ping", (HttpRequest request) =>
+        var requests = new ConcurrentQueue<RecordedRequest>();
+        app.Run(async context =>
         {
-            requests.Enqueue(new HeaderDictionary(request.Headers.ToDictionary(h => h.Key, h => h.Value)));
-            return "pong";
+            var request = context.Request;
+            requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? "",
+                new HeaderDictionary(request.Headers.ToDictionary(h => h.Key, h => h.Value))));
+            await context.Response.WriteAsync("pong");
         });
         await app.StartAsync();
         return new HeaderRecordingServer(app, requests);

@@ -4,7 +4,7 @@ namespace PingAspire.AppHost;
 
 // What each project needs to describe itself and to reach Lightstep; the tracing itself is built in the project
 // (PingAspire.ServiceDefaults/Tracing).
-public static class PingTelemetryExtensions
+public static class ProjectResourceBuilderExtensions
 {
     public const string ResourceAttributesVariable = "OTEL_RESOURCE_ATTRIBUTES";
 
@@ -39,17 +39,19 @@ public static class PingTelemetryExtensions
         return project;
     }
 
-    // Client:* given to the AppHost (command line, environment, appsettings) reaches the client unchanged.
-    public static IResourceBuilder<ProjectResource> WithClientSettings(this IResourceBuilder<ProjectResource> client)
+    // A configuration section given to the AppHost (command line, environment, appsettings) reaches the project
+    // unchanged: Client:* for the client, TraceContextTest:* for the server.
+    public static IResourceBuilder<ProjectResource> WithForwardedSection(
+        this IResourceBuilder<ProjectResource> project, string section)
     {
-        foreach (var setting in client.ApplicationBuilder.Configuration.GetSection("Client").AsEnumerable(true))
+        foreach (var setting in project.ApplicationBuilder.Configuration.GetSection(section).AsEnumerable(true))
         {
             if (setting.Value is not null)
             {
-                client.WithEnvironment($"Client__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+                project.WithEnvironment($"{section}__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
             }
         }
 
-        return client;
+        return project;
     }
 }

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using PingAspire.Tests.Infrastructure;
+
+namespace PingAspire.Tests;
+
+// The test plays the W3C Trace Context test harness (https://github.com/w3c/trace-context/tree/main/test): it sends
+// a request to the server's POST /test with the headers of a case and a callback URL, and checks what the server
+// propagated to that callback. Rules: https://www.w3.org/TR/trace-context/#traceparent-header and #tracestate-header
+public sealed class TraceContextHarnessTests(TraceContextHarnessTests.HarnessAppHost fixture)
+    : IClassFixture<TraceContextHarnessTests.HarnessAppHost>
+{
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private const string ParentId = "00f067aa0ba902b7";
+    private const string Valid = $"00-{TraceId}-{ParentId}-01";
+    private const string ValidState = "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE";
+
+    public static TheoryData<string, string?, string[], bool, string?> Cases => new()
+    {
+        // case, traceparent, tracestate headers, trace id kept?, tracestate expected at the callback
+        { "valid with tracestate", Valid, [ValidState], true, ValidState },
+        { "valid without tracestate", Valid, [], true, null },
+        { "future version with more fields", $"cc-{TraceId}-{ParentId}-01-future", [ValidState], true, ValidState },
+        { "32 list members", Valid, [Members(32)], true, Members(32) },
+        { "tracestate over two headers", Valid, ["rojo=1", "congo=2"], true, "rojo=1,congo=2" },
+        { "33 list members dropped", Valid, [Members(33)], true, null },
+        { "upper-case key dropped", Valid, ["Rojo=1"], true, null },
+        { "value with = dropped", Valid, ["rojo=a=b"], true, null },
+        // The harness accepts duplicated keys kept as they are or with all but one discarded.
+        { "duplicate key deduplicated", Valid, ["rojo=1,rojo=2"], true, "rojo=1" },
+        { "no traceparent restarts", null, [ValidState], false, null },
+        { "version ff restarts", $"ff-{TraceId}-{ParentId}-01", [ValidState], false, null },
+        { "version 00 with more fields restarts", $"{Valid}-extra", [ValidState], false, null },
+        { "all-zero trace id restarts", $"00-{new string('0', 32)}-{ParentId}-01", [ValidState], false, null },
+        { "upper-case hex restarts", $"00-{TraceId.ToUpperInvariant()}-{ParentId}-01", [ValidState], false, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ServerPropagatesAsTheSpecRequires(
+        string @case, string? traceparent, string[] tracestates, bool traceIdKept, string? expectedTracestate)
+    {
+        var callbackPath = $"/callback/{Guid.NewGuid():N}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/test")
+        {
+            Content = JsonContent.Create(new[] { new { url = new Uri(fixture.Harness.Url, callbackPath), arguments = Array.Empty<object>() } }),
+        };
+        if (traceparent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+        }
+
+        foreach (var tracestate in tracestates)
+        {
+            request.Headers.TryAddWithoutValidation("tracestate", tracestate);
+        }
+
+        using var response = await fixture.AppHost.CreateServerClient().SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{@case}: {response.StatusCode}");
+        var callback = Assert.Single(fixture.Harness.Requests, r => r.Path == callbackPath).Headers;
+        var propagated = callback["traceparent"].ToString().Split('-');
+        Assert.Equal(4, propagated.Length);
+        Assert.Equal("00", propagated[0]);
+        Assert.Equal(traceIdKept, propagated[1] == TraceId);
+        Assert.NotEqual(ParentId, propagated[2]);
+        Assert.Equal(expectedTracestate, callback.TryGetValue("tracestate", out var state) ? state.ToString() : null);
+    }
+
+    [Fact]
+    public async Task UnsampledFlagIsPropagated()
+    {
+        var callbackPath = $"/callback/{Guid.NewGuid():N}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/test")
+        {
+            Content = JsonContent.Create(new[] { new { url = new Uri(fixture.Harness.Url, callbackPath), arguments = Array.Empty<object>() } }),
+        };
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{TraceId}-{ParentId}-00");
+
+        using var response = await fixture.AppHost.CreateServerClient().SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var callback = Assert.Single(fixture.Harness.Requests, r => r.Path == callbackPath).Headers;
+        Assert.Matches($"^00-{TraceId}-[0-9a-f]{{16}}-00$", callback["traceparent"].ToString());
+    }
+
+    private static string Members(int count) => string.Join(",", Enumerable.Range(0, count).Select(i => $"k{i}=v{i}"));
+
+    public sealed class HarnessAppHost : IAsyncLifetime
+    {
+        public PingAppHost AppHost { get; private set; } = null!;
+
+        public HeaderRecordingServer Harness { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            Harness = await HeaderRecordingServer.StartAsync();
+            AppHost = await PingAppHost.StartAsync("TraceContextTest:Enabled=true", "Client:Count=1");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await AppHost.DisposeAsync();
+            await Harness.DisposeAsync();
+        }
+    }
+}
