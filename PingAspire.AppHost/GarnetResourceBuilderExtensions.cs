@@ -6,8 +6,8 @@ namespace PingAspire.AppHost;
 public static class GarnetResourceBuilderExtensions
 {
     // Aspire knows nothing about starting a Garnet server, so the resource reports its own lifecycle: Starting,
-    // Running (which releases WaitFor), and stops with the AppHost. "stop" and "start" commands let the dashboard
-    // (and the fault tests) take Redis away and bring it back.
+    // Running (which releases WaitFor), and stops with the AppHost. Stop and Start commands let the dashboard (and
+    // the fault tests) take Redis away and bring it back.
     public static IResourceBuilder<GarnetResource> AddGarnet(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddResource(new GarnetResource(name))
             .WithInitialState(new CustomResourceSnapshot
@@ -23,10 +23,15 @@ public static class GarnetResourceBuilderExtensions
                 await StartAsync(garnet, e.Notifications);
                 await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(garnet, e.Services), cancellationToken);
             })
-            .WithCommand("stop", "Stop", context => StopAsync(context.Services, (GarnetResource)FindResource(context)),
-                new CommandOptions { UpdateState = c => c.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled })
-            .WithCommand("start", "Start", context => StartCommandAsync(context.Services, (GarnetResource)FindResource(context)),
-                new CommandOptions { UpdateState = c => c.ResourceSnapshot.State?.Text == KnownResourceStates.Exited ? ResourceCommandState.Enabled : ResourceCommandState.Disabled });
+            .WithCommand(KnownResourceCommands.StopCommand, "Stop",
+                context => StopAsync(context.Services, (GarnetResource)FindResource(context)),
+                new CommandOptions { IconName = "Stop", UpdateState = c => EnabledIn(c, KnownResourceStates.Running) })
+            .WithCommand(KnownResourceCommands.StartCommand, "Start",
+                context => StartCommandAsync(context.Services, (GarnetResource)FindResource(context)),
+                new CommandOptions { IconName = "Play", UpdateState = c => EnabledIn(c, KnownResourceStates.Exited) });
+
+    private static ResourceCommandState EnabledIn(UpdateCommandStateContext context, string state) =>
+        context.ResourceSnapshot.State?.Text == state ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
     private static async Task StartAsync(GarnetResource garnet, ResourceNotificationService notifications)
     {

@@ -63,6 +63,14 @@ public sealed class PingAppHost : IAsyncDisposable
             Timeout = Timeouts.Request,
         };
 
+    // Runs a dashboard command (stop, start...) on a resource, as a user would.
+    public async Task ExecuteCommandAsync(string resourceName, string commandName)
+    {
+        using var timeout = new CancellationTokenSource(Timeouts.Request);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resourceName, commandName, timeout.Token);
+        Assert.True(result.Success, $"{commandName} {resourceName}: {result.Message}");
+    }
+
     public async Task WaitForClientToFinishAsync()
     {
         using var timeout = new CancellationTokenSource(Timeouts.ClientFinishes);

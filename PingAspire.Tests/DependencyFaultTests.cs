@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
+using PingAspire.Tests.Infrastructure;
+using PingAspire.Tests.Infrastructure.Otlp;
+
+namespace PingAspire.Tests;
+
+// Dependencies failing under a running server: answered honestly (503 problem+json naming the dependency), recorded
+// honestly (exception event and Error status on its span), and recovered from without restarting anything.
+public sealed class DependencyFaultTests
+{
+    private static readonly TimeSpan FailFastBound = TimeSpan.FromSeconds(2.5);
+    private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task RedisStoppedFailsFastAndRecoversWhenItReturns()
+    {
+        await using var app = await PingAppHost.StartAsync("Client:Count=1");
+        using var http = app.CreateServerClient();
+        using (var warm = await new DirectRequest().SendAsync(http, "/ping"))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
+        var request = new DirectRequest();
+        var elapsed = Stopwatch.StartNew();
+        using var response = await request.SendAsync(http, "/ping");
+        elapsed.Stop();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Failed: redis.", (await ReadProblemAsync(response)).Detail);
+        Assert.True(elapsed.Elapsed < FailFastBound, $"/ping took {elapsed.Elapsed} with Redis down");
+        var trace = await TraceOfAsync(app, request, expectedSpans: 5);
+        var server = Assert.Single(trace, s => s.Kind == Span.Types.SpanKind.Server);
+        var redis = trace.SingleChild(server, "redis_integration");
+        var operation = trace.SingleChild(redis, "server redis operation");
+        Assert.Equal(Status.Types.StatusCode.Error, redis.StatusCode);
+        Assert.Equal(Status.Types.StatusCode.Error, operation.StatusCode);
+        Assert.Contains("exception", operation.EventNames);
+        Assert.StartsWith("StackExchange.Redis.", operation.Attributes["error.type"], StringComparison.Ordinal);
+        Assert.Equal(Status.Types.StatusCode.Unset, trace.SingleChild(server, "sql_integration").StatusCode);
+
+        await app.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand);
+        await PollUntilOkAsync(http, "/ping");
+    }
+
+    [Fact]
+    public async Task UnwritableSqliteFileFailsTheSqlIntegrationOnly()
+    {
+        // An empty file opened read-only: a valid, empty SQLite database that refuses every write.
+        var file = Path.Combine(Path.GetTempPath(), $"pingaspire-readonly-{Guid.NewGuid():N}.db");
+        await File.WriteAllBytesAsync(file, [], TestContext.Current.CancellationToken);
+        try
+        {
+            await using var app = await PingAppHost.StartAsync($"ConnectionStrings:sql=Data Source={file};Mode=ReadOnly", "Client:Count=1");
+            var request = new DirectRequest();
+            using var response = await request.SendAsync(app.CreateServerClient(), "/ping");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("Failed: sql.", (await ReadProblemAsync(response)).Detail);
+            var trace = await TraceOfAsync(app, request, expectedSpans: 5);
+            var server = Assert.Single(trace, s => s.Kind == Span.Types.SpanKind.Server);
+            var operation = trace.SingleChild(trace.SingleChild(server, "sql_integration"), "server sql operation");
+            Assert.Equal(Status.Types.StatusCode.Error, operation.StatusCode);
+            Assert.Equal("Microsoft.Data.Sqlite.SqliteException", operation.Attributes["error.type"]);
+            Assert.Contains("readonly", operation.StatusMessage, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(Status.Types.StatusCode.Unset, trace.SingleChild(server, "redis_integration").StatusCode);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ReceivedSpan>> TraceOfAsync(PingAppHost app, DirectRequest request, int expectedSpans)
+    {
+        var server = await request.ServerSpanAsync(app.Dashboard.Spans);
+        return await app.Dashboard.Spans.WaitForAsync(spans =>
+        {
+            var trace = spans.Where(s => s.TraceId == server.TraceId).ToList();
+            return trace.Count == expectedSpans ? trace : null;
+        }, Timeouts.SpansArrive, $"{expectedSpans} spans of the failed request");
+    }
+
+    // Recovery is the multiplexer reconnecting in the background: poll with a deadline.
+    private static async Task PollUntilOkAsync(HttpClient http, string path)
+    {
+        var deadline = Stopwatch.StartNew();
+        HttpStatusCode last;
+        do
+        {
+            using var response = await new DirectRequest().SendAsync(http, path);
+            last = response.StatusCode;
+            if (last == HttpStatusCode.OK)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"{path} recovered after {deadline.Elapsed.TotalSeconds:0.0} s");
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        }
+        while (deadline.Elapsed < RecoveryDeadline);
+
+        Assert.Fail($"{path} still answers {last} {RecoveryDeadline.TotalSeconds} s after the dependency returned");
+    }
+
+    private static async Task<Problem> ReadProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadFromJsonAsync<Problem>(TestContext.Current.CancellationToken))!;
+    }
+
+    private sealed record Problem(string? Title, string? Detail);
+}
