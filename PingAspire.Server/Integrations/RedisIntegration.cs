@@ -3,12 +3,15 @@ using StackExchange.Redis;
 
 namespace PingAspire.Server.Integrations;
 
-// The tutorial's redis_integration: write the request's length under key "length" and read it back.
+// The tutorial's redis_integration: write the request's length and read it back. One key per request (the tutorial's
+// single "length" key would let concurrent requests read each other's value), expiring so the store stays small.
 public sealed class RedisIntegration(IConfiguration configuration, ILogger<RedisIntegration> logger)
     : Integration("redis", "redis", "SET GET", logger), IDisposable
 {
     private readonly string? _connectionString = configuration.GetConnectionString("redis");
     private readonly Lazy<ConnectionMultiplexer> _connection = new(() => Connect(configuration.GetConnectionString("redis")!));
+
+    private static readonly TimeSpan KeyLifetime = TimeSpan.FromMinutes(1);
 
     public override bool IsConfigured => !string.IsNullOrWhiteSpace(_connectionString);
 
@@ -16,11 +19,12 @@ public sealed class RedisIntegration(IConfiguration configuration, ILogger<Redis
     {
         var database = _connection.Value.GetDatabase();
         span?.SetTag("db.namespace", database.Database.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await database.StringSetAsync("length", length);
-        var stored = await database.StringGetAsync("length");
+        var key = $"length:{Guid.NewGuid():N}";
+        await database.StringSetAsync(key, length, KeyLifetime);
+        var stored = await database.StringGetAsync(key);
         if (stored != length)
         {
-            throw new InvalidOperationException($"Redis returned '{stored}' for 'length', expected {length}.");
+            throw new InvalidOperationException($"Redis returned '{stored}' for '{key}', expected {length}.");
         }
     }
 
