@@ -10,6 +10,9 @@ public sealed class ClientOptions
 
     public double IntervalSeconds { get; set; } = 5;
 
+    // A request to a server that is gone may hang on an accepting proxy: bound it, record it, move on.
+    public double TimeoutSeconds { get; set; } = 10;
+
     // 0 means forever.
     public int Count { get; set; }
 

@@ -93,8 +93,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
             ["Client:PropagateTraceContext"] = propagate.ToString(),
         });
         builder.AddServiceDefaults(ClientTelemetry.SourceName);
-        builder.Services.Configure<ClientOptions>(builder.Configuration.GetSection(ClientOptions.SectionName));
-        builder.Services.AddHttpClient<PingClient>();
+        builder.AddPingClient();
         using var host = builder.Build();
 
         return await host.Services.GetRequiredService<PingClient>().PingAsync(TestContext.Current.CancellationToken);

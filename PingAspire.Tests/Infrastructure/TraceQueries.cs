@@ -14,6 +14,12 @@ public static class TraceQueries
     public static IEnumerable<ReceivedSpan> ServerPings(this IEnumerable<ReceivedSpan> spans) =>
         spans.Where(s => s.ServiceName == "server" && s.Name == PingServerSpan && s.Kind == Span.Types.SpanKind.Server);
 
+    // The markers of the direct requests (DirectRequest) whose SERVER spans arrived.
+    public static IEnumerable<string> ServerSpansMarked(this IEnumerable<ReceivedSpan> spans) =>
+        spans.Where(s => s.Kind == Span.Types.SpanKind.Server)
+            .Select(s => s.Attributes.GetValueOrDefault(DirectRequest.MarkerKey))
+            .OfType<string>();
+
     public static IEnumerable<ReceivedSpan> ChildrenOf(this IEnumerable<ReceivedSpan> spans, ReceivedSpan parent) =>
         spans.Where(s => s.TraceId == parent.TraceId && s.ParentSpanId == parent.SpanId);
 
