@@ -20,7 +20,8 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
 
     public SpanStore Spans => spans;
 
-    public static async Task<OtlpReceiver> StartAsync()
+    // responseDelay > 0 makes a slow backend: every export is answered only after that long.
+    public static async Task<OtlpReceiver> StartAsync(TimeSpan responseDelay = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -30,6 +31,7 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
         builder.Services.AddGrpc();
         var spans = new SpanStore();
         builder.Services.AddSingleton(spans);
+        builder.Services.AddSingleton(new ResponseDelay(responseDelay));
 
         var app = builder.Build();
         app.MapGrpcService<TraceServiceEndpoint>();
@@ -39,12 +41,19 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 
-    private sealed class TraceServiceEndpoint(SpanStore spans) : TraceService.TraceServiceBase
+    private sealed record ResponseDelay(TimeSpan Value);
+
+    private sealed class TraceServiceEndpoint(SpanStore spans, ResponseDelay delay) : TraceService.TraceServiceBase
     {
-        public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
+        public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
         {
+            if (delay.Value > TimeSpan.Zero)
+            {
+                await Task.Delay(delay.Value, context.CancellationToken);
+            }
+
             spans.Add(request, context.RequestHeaders.Where(h => !h.IsBinary).ToDictionary(h => h.Key, h => h.Value));
-            return Task.FromResult(new ExportTraceServiceResponse());
+            return new ExportTraceServiceResponse();
         }
     }
 }

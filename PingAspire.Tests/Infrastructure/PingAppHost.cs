@@ -27,7 +27,10 @@ public sealed class PingAppHost : IAsyncDisposable
     // Everything server and client wrote to stdout/stderr so far.
     public IReadOnlyCollection<string> LogLines => _logs.Lines;
 
-    public static async Task<PingAppHost> StartAsync(params string[] args)
+    public static Task<PingAppHost> StartAsync(params string[] args) => StartAsync(args, configure: null);
+
+    // configure runs after the defaults below, so its environment wins (e.g. a dashboard endpoint that is down).
+    public static async Task<PingAppHost> StartAsync(string[] args, Action<IResourceBuilder<ProjectResource>>? configure)
     {
         using var timeout = new CancellationTokenSource(Timeouts.AppHostStart);
         var dashboard = await OtlpReceiver.StartAsync();
@@ -45,6 +48,7 @@ public sealed class PingAppHost : IAsyncDisposable
                 .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Endpoint.ToString())
                 .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200");
+            configure?.Invoke(builder.CreateResourceBuilder(project));
         }
 
         var app = await builder.BuildAsync(timeout.Token);
@@ -62,6 +66,22 @@ public sealed class PingAppHost : IAsyncDisposable
             BaseAddress = App.GetEndpoint("server", "http"),
             Timeout = Timeouts.Request,
         };
+
+    public async Task WaitForLogLineAsync(string resourceName, string text)
+    {
+        using var deadline = new CancellationTokenSource(Timeouts.SpansArrive);
+        while (!LogLines.Any(line => line.StartsWith($"{resourceName}:", StringComparison.Ordinal) && line.Contains(text, StringComparison.Ordinal)))
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"No '{text}' in the logs of {resourceName} within {Timeouts.SpansArrive.TotalSeconds} s");
+            }
+        }
+    }
 
     // Runs a dashboard command (stop, start...) on a resource, as a user would.
     public async Task ExecuteCommandAsync(string resourceName, string commandName)
