@@ -6,7 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ServerTelemetry.SourceName);
 builder.AddIntegrations();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ServerSpan.AddTraceId);
 builder.Services.AddHttpClient(nameof(TraceContextTestApi));
 
 var app = builder.Build();

@@ -53,6 +53,7 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
 
         // A 4xx is the caller's error: recorded on the span, but the span is not marked failed.
         var span = await request.ServerSpanAsync(Spans);
+        Assert.StartsWith($"00-{span.TraceId}-{span.SpanId}-", problem?.TraceId, StringComparison.Ordinal);
         Assert.Equal("400", span.Attributes["http.response.status_code"]);
         Assert.Equal(Status.Types.StatusCode.Unset, span.StatusCode);
     }
@@ -71,5 +72,5 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         Assert.Equal("503", span.Attributes["error.type"]);
     }
 
-    private sealed record Problem(string? Title, string? Detail, int? Status);
+    private sealed record Problem(string? Title, string? Detail, int? Status, string? TraceId);
 }

@@ -25,6 +25,7 @@ public static class ServerSpan
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
         using var span = ServerTelemetry.Source.StartActivity(
             $"{http.Request.Method} {route}", ActivityKind.Server, parent.ActivityContext);
+        http.Items[typeof(ServerSpan)] = span;
 
         span?.SetTag("http.request.method", http.Request.Method)
             .SetTag("http.route", route)
@@ -46,6 +47,16 @@ public static class ServerSpan
                 .SetTag("error.type", exception.GetType().FullName)
                 .SetStatus(ActivityStatusCode.Error, exception.Message);
             throw;
+        }
+    }
+
+    // Problem details carry a traceId. By default it is ASP.NET Core's hidden request Activity, which is in no exported
+    // trace; point it at the server span so that a user can find the failed request in the trace view.
+    public static void AddTraceId(ProblemDetailsContext context)
+    {
+        if (context.HttpContext.Items[typeof(ServerSpan)] is Activity span)
+        {
+            context.ProblemDetails.Extensions["traceId"] = span.Id;
         }
     }
 
