@@ -24,18 +24,26 @@ public sealed class PingAppHost : IAsyncDisposable
     // Stands in for the Aspire dashboard's OTLP endpoint.
     public OtlpReceiver Dashboard { get; }
 
+    // With the real dashboard: its frontend's login URL (http://localhost:port/login?t=token).
+    public Uri DashboardLoginUrl { get; private set; } = null!;
+
     // Everything server and client wrote to stdout/stderr so far.
     public IReadOnlyCollection<string> LogLines => _logs.Lines;
 
     public static Task<PingAppHost> StartAsync(params string[] args) => StartAsync(args, configure: null);
 
     // configure runs after the defaults below, so its environment wins (e.g. a dashboard endpoint that is down).
-    public static async Task<PingAppHost> StartAsync(string[] args, Action<IResourceBuilder<ProjectResource>>? configure)
+    // With the real dashboard on, the projects export to it as under `dotnet run`, and DashboardUrl/BrowserToken
+    // open it (DashboardLoginUrl); the receiver then gets nothing.
+    public static async Task<PingAppHost> StartAsync(
+        string[] args, Action<IResourceBuilder<ProjectResource>>? configure, bool realDashboard = false)
     {
         using var timeout = new CancellationTokenSource(Timeouts.AppHostStart);
         var dashboard = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
-            ["Infrastructure=local", .. args], timeout.Token);
+            ["Infrastructure=local", .. args],
+            (options, _) => options.DisableDashboard = !realDashboard,
+            timeout.Token);
         // Resource logs go to the collector; the test output only needs the AppHost's warnings.
         var logs = new ResourceLogCollector();
         builder.Services.AddLogging(logging => logging
@@ -44,17 +52,29 @@ public sealed class PingAppHost : IAsyncDisposable
             .AddFilter<ResourceLogCollector>(null, LogLevel.Trace));
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
-            builder.CreateResourceBuilder(project)
-                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Endpoint.ToString())
-                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
-                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200");
-            configure?.Invoke(builder.CreateResourceBuilder(project));
+            var resource = builder.CreateResourceBuilder(project);
+            if (!realDashboard)
+            {
+                resource.WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Endpoint.ToString())
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+                    .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200");
+            }
+
+            configure?.Invoke(resource);
         }
 
         var app = await builder.BuildAsync(timeout.Token);
         var host = new PingAppHost(app, dashboard, logs);
         await app.StartAsync(timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("server", timeout.Token);
+        if (realDashboard)
+        {
+            // The testing builder picks the dashboard's address and login token itself: read back the login URL.
+            var running = await app.ResourceNotifications.WaitForResourceAsync(
+                "aspire-dashboard", e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Urls.Length > 0, timeout.Token);
+            host.DashboardLoginUrl = new Uri(running.Snapshot.Urls.Single(u => u.Name == "http").Url);
+        }
+
         return host;
     }
 

@@ -1,0 +1,105 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Playwright;
+using PingAspire.Tests.Infrastructure;
+using PingAspire.Tests.Infrastructure.Otlp;
+
+namespace PingAspire.Tests;
+
+// What the README shows is what a user sees: the real Aspire dashboard, fed by the projects' own dashboard exporter,
+// opened in headless Chromium (Debian's, never a downloaded build). The trace ids to open come from the Lightstep
+// exporter, pointed at a receiver of the test. Screenshots go next to the test binaries, and to
+// $PINGASPIRE_SCREENSHOTS_DIR when set (README: regenerate docs/images).
+public sealed class DashboardBrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string[] ChromiumFlags =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
+    private static readonly float PageTimeout = 30_000;
+
+    [Fact]
+    public async Task TraceViewShowsTheConnectedTraceAndTheFailedSpan()
+    {
+        Assert.SkipUnless(File.Exists(Chromium), $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
+        await using var lightstep = await OtlpReceiver.StartAsync();
+        await using var app = await PingAppHost.StartAsync(
+            ["Client:IntervalSeconds=1", "LS_ACCESS_TOKEN=browser-test", $"LS_SATELLITE_URL={lightstep.Endpoint}"],
+            configure: null,
+            realDashboard: true);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumFlags });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 900 } });
+        page.SetDefaultTimeout(PageTimeout);
+        await page.GotoAsync(app.DashboardLoginUrl.ToString());
+        await DismissCertificateWarningAsync(page);
+
+        var trace = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Unset);
+        await page.GotoAsync(new Uri(app.DashboardLoginUrl, "/traces").ToString());
+        await Expect(page.GetByText("GET /ping").First);
+        await SaveScreenshotAsync(page, "trace-list.png");
+
+        await OpenTraceAsync(page, app, trace);
+        // The dashboard names client HTTP spans by method and status.
+        await Expect(page.GetByText("HTTP GET 200", new() { Exact = true }).First);
+        foreach (var span in new[] { "redis_integration", "server redis operation", "sql_integration", "server sql operation" })
+        {
+            await Expect(page.GetByText(span, new() { Exact = true }).First);
+        }
+
+        await Expect(page.GetByText("client", new() { Exact = true }).First);
+        await Expect(page.GetByText("server", new() { Exact = true }).First);
+        await SaveScreenshotAsync(page, "trace-detail.png");
+
+        await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
+        var failed = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Error);
+        await OpenTraceAsync(page, app, failed);
+        await page.GetByText("server redis operation", new() { Exact = true }).First.ClickAsync();
+        await Expect(page.GetByText("HTTP GET 503", new() { Exact = true }).First);
+        await Expect(page.GetByText("StackExchange.Redis.RedisConnectionException").First);
+        await SaveScreenshotAsync(page, "trace-redis-down.png");
+    }
+
+    // A client trace whose six spans (client, server, two integrations, two operations) have all been exported.
+    private static async Task<string> CompleteTraceAsync(SpanStore spans, Func<ReceivedSpan, bool> clientSpan) =>
+        await spans.WaitForAsync(all => all.ClientPings().Where(clientSpan)
+            .Select(c => c.TraceId)
+            .FirstOrDefault(id => all.Count(s => s.TraceId == id) == 6), Timeouts.SpansArrive, "a complete client trace");
+
+    private static async Task OpenTraceAsync(IPage page, PingAppHost app, string traceId)
+    {
+        await page.GotoAsync(new Uri(app.DashboardLoginUrl, $"/traces/detail/{traceId}").ToString());
+        await Expect(page.GetByText("server redis operation", new() { Exact = true }).First);
+    }
+
+    // Without a trusted development certificate (as here: plain http on loopback) the dashboard shows a banner
+    // about it; it is not what the screenshots are about.
+    private static async Task DismissCertificateWarningAsync(IPage page)
+    {
+        var banner = page.GetByText("No trusted development certificate").First;
+        try
+        {
+            await banner.WaitForAsync(new() { Timeout = 5_000 });
+            await page.GetByLabel("Dismiss notification").First.ClickAsync();
+            await banner.WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    private static Task Expect(ILocator locator) => Assertions.Expect(locator).ToBeVisibleAsync(new() { Timeout = PageTimeout });
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, name);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        if (Environment.GetEnvironmentVariable("PINGASPIRE_SCREENSHOTS_DIR") is { Length: > 0 } directory)
+        {
+            File.Copy(path, Path.Combine(directory, name), overwrite: true);
+        }
+    }
+}
