@@ -1,7 +1,8 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Playwright;
 using PingAspire.Tests.Infrastructure;
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport;
+using PingAspire.TestSupport.Otlp;
 
 namespace PingAspire.Tests;
 

@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
 using PingAspire.Tests.Infrastructure;
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport;
+using PingAspire.TestSupport.Otlp;
 
 namespace PingAspire.Tests;
 

@@ -1,4 +1,5 @@
 using PingAspire.Tests.Infrastructure;
+using PingAspire.TestSupport;
 
 namespace PingAspire.Tests;
 

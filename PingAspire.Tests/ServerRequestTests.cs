@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using PingAspire.Tests.Infrastructure;
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport;
+using PingAspire.TestSupport.Otlp;
 
 namespace PingAspire.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using PingAspire.Tests.Infrastructure;
+using PingAspire.TestSupport;
 
 namespace PingAspire.Tests;
 

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using Aspire.Hosting.ApplicationModel;
 using PingAspire.Tests.Infrastructure;
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport;
+using PingAspire.TestSupport.Otlp;
 
 namespace PingAspire.Tests;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Aspire.Hosting;
 using PingAspire.Tests.Infrastructure;
+using PingAspire.TestSupport;
 
 namespace PingAspire.Tests;
 

@@ -1,5 +1,6 @@
 using PingAspire.Tests.Infrastructure;
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport;
+using PingAspire.TestSupport.Otlp;
 
 namespace PingAspire.Tests;
 

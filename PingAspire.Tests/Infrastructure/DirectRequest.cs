@@ -1,3 +1,5 @@
+using PingAspire.TestSupport;
+
 namespace PingAspire.Tests.Infrastructure;
 
 // A request made by the test straight to the server, marked with a unique baggage entry so that the test can find

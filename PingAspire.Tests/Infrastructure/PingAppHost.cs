@@ -4,6 +4,8 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using PingAspire.TestSupport;
+
 namespace PingAspire.Tests.Infrastructure;
 
 // The real AppHost (PingAspire.AppHost/AppHost.cs), started by DistributedApplicationTestingBuilder in its local

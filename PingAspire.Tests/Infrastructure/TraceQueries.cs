@@ -1,4 +1,6 @@
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport.Otlp;
+
+using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;
 

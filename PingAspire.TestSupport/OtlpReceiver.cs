@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport.Otlp;
 
-namespace PingAspire.Tests.Infrastructure;
+namespace PingAspire.TestSupport;
 
 // A real OTLP/gRPC trace endpoint on a free loopback port: the tests' oracle. The projects export to it exactly as
 // they would to the Aspire dashboard or to Lightstep, so what the tests see is what went over the wire.
@@ -21,7 +21,8 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
     public SpanStore Spans => spans;
 
     // responseDelay > 0 makes a slow backend: every export is answered only after that long.
-    public static async Task<OtlpReceiver> StartAsync(TimeSpan responseDelay = default)
+    // keepSpans = false makes a sink that accepts and discards (for benchmarks: no memory of its own grows).
+    public static async Task<OtlpReceiver> StartAsync(TimeSpan responseDelay = default, bool keepSpans = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -31,7 +32,7 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
         builder.Services.AddGrpc();
         var spans = new SpanStore();
         builder.Services.AddSingleton(spans);
-        builder.Services.AddSingleton(new ResponseDelay(responseDelay));
+        builder.Services.AddSingleton(new Behaviour(responseDelay, keepSpans));
 
         var app = builder.Build();
         app.MapGrpcService<TraceServiceEndpoint>();
@@ -41,18 +42,22 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 
-    private sealed record ResponseDelay(TimeSpan Value);
+    private sealed record Behaviour(TimeSpan ResponseDelay, bool KeepSpans);
 
-    private sealed class TraceServiceEndpoint(SpanStore spans, ResponseDelay delay) : TraceService.TraceServiceBase
+    private sealed class TraceServiceEndpoint(SpanStore spans, Behaviour behaviour) : TraceService.TraceServiceBase
     {
         public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
         {
-            if (delay.Value > TimeSpan.Zero)
+            if (behaviour.ResponseDelay > TimeSpan.Zero)
             {
-                await Task.Delay(delay.Value, context.CancellationToken);
+                await Task.Delay(behaviour.ResponseDelay, context.CancellationToken);
             }
 
-            spans.Add(request, context.RequestHeaders.Where(h => !h.IsBinary).ToDictionary(h => h.Key, h => h.Value));
+            if (behaviour.KeepSpans)
+            {
+                spans.Add(request, context.RequestHeaders.Where(h => !h.IsBinary).ToDictionary(h => h.Key, h => h.Value));
+            }
+
             return new ExportTraceServiceResponse();
         }
     }

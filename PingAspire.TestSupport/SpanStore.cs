@@ -1,8 +1,8 @@
 using System.Globalization;
 using Google.Protobuf;
-using PingAspire.Tests.Infrastructure.Otlp;
+using PingAspire.TestSupport.Otlp;
 
-namespace PingAspire.Tests.Infrastructure;
+namespace PingAspire.TestSupport;
 
 public sealed record ReceivedSpan(
     string TraceId,

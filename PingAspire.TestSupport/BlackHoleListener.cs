@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PingAspire.Tests.Infrastructure;
+namespace PingAspire.TestSupport;
 
 // A loopback port that accepts TCP connections and never says a word: the worst kind of dead backend.
 public sealed class BlackHoleListener : IDisposable

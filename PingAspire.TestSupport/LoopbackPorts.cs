@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PingAspire.Tests.Infrastructure;
+namespace PingAspire.TestSupport;
 
 public static class LoopbackPorts
 {
