@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net;
+using Garnet;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using PingAspire.Server;
+using PingAspire.Server.Apis;
+using PingAspire.Server.Integrations;
+using PingAspire.ServiceDefaults.Tracing;
+
+namespace PingAspire.Benchmarks;
+
+public enum Tracing
+{
+    Off,
+    Manual,
+    Auto,
+}
+
+// The server's own endpoints (PingApi) and integrations, hosted in-process on loopback Kestrel, with one of three
+// tracing set-ups:
+//   off    - no TracerProvider at all;
+//   manual - this repository's: hand-built provider, extract + spans, built-in propagation off;
+//   auto   - what Aspire's default ServiceDefaults does: ASP.NET Core + HttpClient instrumentation, OTLP exporter.
+// /bench/text answers without touching a dependency, so that it shows the tracing cost alone.
+public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
+{
+    public const string PlainPath = "/bench/text";
+
+    public Uri Address { get; } = new(app.Services.GetRequiredService<IServer>()
+        .Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<BenchmarkServer> StartAsync(Tracing tracing, Uri otlpEndpoint, Dependencies dependencies)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
+            ["OTEL_SERVICE_NAME"] = "server",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
+            ["ConnectionStrings:redis"] = dependencies.RedisConnectionString,
+            ["ConnectionStrings:sql"] = dependencies.SqlConnectionString,
+        });
+
+        switch (tracing)
+        {
+            case Tracing.Manual:
+                builder.AddManualTracing(ServerTelemetry.SourceName);
+                builder.DisableBuiltInPropagation();
+                break;
+            case Tracing.Auto:
+                builder.Services.AddOpenTelemetry()
+                    .ConfigureResource(resource => resource.AddService("server"))
+                    .WithTracing(tracing => tracing
+                        .AddAspNetCoreInstrumentation()
+                        .AddHttpClientInstrumentation()
+                        .AddOtlpExporter());
+                break;
+        }
+
+        builder.AddIntegrations();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ServerSpan.AddTraceId);
+        var app = builder.Build();
+        app.MapPingApi();
+        app.MapGet(PlainPath, () => "pong").WithServerSpan();
+        await app.StartAsync();
+        return new BenchmarkServer(app);
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
+
+// Garnet and a SQLite file for /ping, shared by every variant of a run.
+public sealed class Dependencies : IDisposable
+{
+    private readonly GarnetServer _garnet;
+    private readonly string _sqliteFile = Path.Combine(Path.GetTempPath(), $"pingaspire-bench-{Guid.NewGuid():N}.db");
+
+    public Dependencies()
+    {
+        var port = FreePort();
+        RedisConnectionString = $"127.0.0.1:{port}";
+        _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--memory", "64m", "--index", "16m"]);
+        _garnet.Start();
+    }
+
+    public string RedisConnectionString { get; }
+
+    public string SqlConnectionString => $"Data Source={_sqliteFile}";
+
+    public void Dispose()
+    {
+        _garnet.Dispose();
+        File.Delete(_sqliteFile);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

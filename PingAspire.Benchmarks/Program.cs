@@ -1,0 +1,24 @@
+using BenchmarkDotNet.Running;
+using PingAspire.Benchmarks;
+
+// Each mode measures variants side by side in one run and prints their ratios (README "Performance").
+return args.FirstOrDefault() switch
+{
+    "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
+    "requests" => await RequestOverheadHarness.RunAsync(),
+    "backpressure" => await ExporterBackPressureHarness.RunAsync(),
+    "first-trace" => await TimeToFirstTraceHarness.RunAsync(),
+    _ => Usage(),
+};
+
+static int Run(Action benchmark)
+{
+    benchmark();
+    return 0;
+}
+
+static int Usage()
+{
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|requests|backpressure|first-trace>");
+    return 2;
+}

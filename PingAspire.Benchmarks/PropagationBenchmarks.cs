@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+using PingAspire.ServiceDefaults.Tracing;
+
+namespace PingAspire.Benchmarks;
+
+// The per-request cost of the hand-written propagation: the client's inject into a carrier dictionary plus the copy
+// into request headers (PingClient), and the server's extract from request headers (ServerSpan).
+[MemoryDiagnoser]
+public class PropagationBenchmarks
+{
+    private readonly HttpRequestMessage _request = new(HttpMethod.Get, "http://server/ping");
+    private ActivityContext _context;
+    private Baggage _baggage;
+    private HeaderDictionary _headers = [];
+
+    [Params(false, true)]
+    public bool WithTracestateAndBaggage { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _context = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(),
+            ActivityTraceFlags.Recorded, WithTracestateAndBaggage ? "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE" : null);
+        _baggage = WithTracestateAndBaggage
+            ? Baggage.Create(new Dictionary<string, string> { [TraceContextCarrier.ClientRunIdKey] = Guid.NewGuid().ToString("N") })
+            : default;
+        var carrier = new Dictionary<string, string>();
+        TraceContextCarrier.Inject(_context, _baggage, carrier);
+        _headers = new HeaderDictionary(carrier.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues(h.Value)));
+    }
+
+    [Benchmark]
+    public int InjectAndCopyIntoHeaders()
+    {
+        _request.Headers.Clear();
+        var carrier = new Dictionary<string, string>();
+        TraceContextCarrier.Inject(_context, _baggage, carrier);
+        foreach (var (name, value) in carrier)
+        {
+            _request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return carrier.Count;
+    }
+
+    [Benchmark]
+    public PropagationContext ExtractFromHeaders() => TraceContextCarrier.Extract(_headers);
+}
