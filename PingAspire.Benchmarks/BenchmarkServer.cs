@@ -23,6 +23,7 @@ public enum Tracing
 {
     Off,
     Manual,
+    ManualNoExport,
     Auto,
 }
 
@@ -30,6 +31,7 @@ public enum Tracing
 // tracing set-ups:
 //   off    - no TracerProvider at all;
 //   manual - this repository's: hand-built provider, extract + spans, built-in propagation off;
+//   manualnoexport - the same without an exporter: what the spans cost before the batch export's share;
 //   auto   - what Aspire's default ServiceDefaults does: ASP.NET Core + HttpClient instrumentation, OTLP exporter.
 // /bench/text answers without touching a dependency, so that it shows the tracing cost alone.
 public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
@@ -48,7 +50,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = tracing == Tracing.ManualNoExport ? null : otlpEndpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
             ["OTEL_SERVICE_NAME"] = "server",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
@@ -58,7 +60,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
 
         switch (tracing)
         {
-            case Tracing.Manual:
+            case Tracing.Manual or Tracing.ManualNoExport:
                 builder.AddManualTracing(ServerTelemetry.SourceName);
                 builder.DisableBuiltInPropagation();
                 break;

@@ -7,7 +7,7 @@ return args.FirstOrDefault() switch
     "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
     "requests" => await RequestOverheadHarness.RunAsync(),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
-    "first-trace" => await TimeToFirstTraceHarness.RunAsync(),
+    "first-trace" => await TimeToFirstTraceHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3),
     _ => Usage(),
 };
 
@@ -19,6 +19,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|requests|backpressure|first-trace>");
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation [BenchmarkDotNet options]|requests|backpressure|first-trace [runs]>");
     return 2;
 }

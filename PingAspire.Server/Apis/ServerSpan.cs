@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using OpenTelemetry;
 using PingAspire.ServiceDefaults.Tracing;
@@ -10,6 +11,9 @@ namespace PingAspire.Server.Apis;
 // Names and attributes: https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 public static class ServerSpan
 {
+    // "GET /ping": method and route template, built once per endpoint rather than once per request.
+    private static readonly ConcurrentDictionary<(string Method, string Route), string> SpanNames = new();
+
     public static RouteHandlerBuilder WithServerSpan(this RouteHandlerBuilder endpoint) =>
         endpoint.AddEndpointFilter(InvokeAsync);
 
@@ -17,15 +21,23 @@ public static class ServerSpan
     {
         var http = context.HttpContext;
         var parent = TraceContextCarrier.Extract(http.Request.Headers);
-        Baggage.Current = parent.Baggage;
+        if (parent.Baggage.Count > 0)
+        {
+            Baggage.Current = parent.Baggage;
+        }
 
         // With no valid traceparent, parentContext is default, and default means "parent = Activity.Current":
         // ASP.NET Core's own (unexported) request Activity. Clearing it makes the span a real root instead.
-        Activity.Current = null;
-        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
+        if (Activity.Current is not null)
+        {
+            Activity.Current = null;
+        }
+
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unknown";
         using var span = ServerTelemetry.Source.StartActivity(
-            $"{http.Request.Method} {route}", ActivityKind.Server, parent.ActivityContext);
-        http.Items[typeof(ServerSpan)] = span;
+            SpanNames.GetOrAdd((http.Request.Method, route), static key => $"{key.Method} {key.Route}"),
+            ActivityKind.Server,
+            parent.ActivityContext);
 
         span?.SetTag("http.request.method", http.Request.Method)
             .SetTag("http.route", route)
@@ -38,11 +50,18 @@ public static class ServerSpan
         try
         {
             var result = await next(context);
-            SetResponseStatus(span, StatusCodeOf(result) ?? http.Response.StatusCode);
+            var statusCode = StatusCodeOf(result) ?? http.Response.StatusCode;
+            SetResponseStatus(span, statusCode);
+            if (statusCode >= 400)
+            {
+                http.Items[typeof(ServerSpan)] = span;
+            }
+
             return result;
         }
         catch (Exception exception)
         {
+            http.Items[typeof(ServerSpan)] = span;
             span?.AddException(exception)
                 .SetTag("error.type", exception.GetType().FullName)
                 .SetStatus(ActivityStatusCode.Error, exception.Message);
@@ -51,7 +70,8 @@ public static class ServerSpan
     }
 
     // Problem details carry a traceId. By default it is ASP.NET Core's hidden request Activity, which is in no exported
-    // trace; point it at the server span so that a user can find the failed request in the trace view.
+    // trace; point it at the server span (kept in Items for failed requests only) so that a user can find the failed
+    // request in the trace view.
     public static void AddTraceId(ProblemDetailsContext context)
     {
         if (context.HttpContext.Items[typeof(ServerSpan)] is Activity span)

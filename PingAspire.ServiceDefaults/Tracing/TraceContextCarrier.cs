@@ -28,6 +28,8 @@ public static class TraceContextCarrier
     private static void SetHeader(IDictionary<string, string> carrier, string name, string value) =>
         carrier[name] = value;
 
+    // Every value of the header: a repeated traceparent must reach the propagator as two values (then invalid).
+    // A single value costs one small array, no enumerator.
     private static IEnumerable<string> GetHeaderValues(IHeaderDictionary headers, string name) =>
-        headers.TryGetValue(name, out var values) ? values.OfType<string>() : [];
+        headers.TryGetValue(name, out var values) ? values.Count == 1 ? [values[0] ?? ""] : [.. values.OfType<string>()] : [];
 }
