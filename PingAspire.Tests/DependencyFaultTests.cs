@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
 using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
@@ -32,7 +31,7 @@ public sealed class DependencyFaultTests
         elapsed.Stop();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("Failed: redis.", (await ReadProblemAsync(response)).Detail);
+        Assert.Equal("Failed: redis.", (await response.ReadProblemAsync()).Detail);
         Assert.True(elapsed.Elapsed < FailFastBound, $"/ping took {elapsed.Elapsed} with Redis down");
         var trace = await TraceOfAsync(app, request, expectedSpans: 5);
         var server = Assert.Single(trace, s => s.Kind == Span.Types.SpanKind.Server);
@@ -61,7 +60,7 @@ public sealed class DependencyFaultTests
             using var response = await request.SendAsync(app.CreateServerClient(), "/ping");
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("Failed: sql.", (await ReadProblemAsync(response)).Detail);
+            Assert.Equal("Failed: sql.", (await response.ReadProblemAsync()).Detail);
             var trace = await TraceOfAsync(app, request, expectedSpans: 5);
             var server = Assert.Single(trace, s => s.Kind == Span.Types.SpanKind.Server);
             var operation = trace.SingleChild(trace.SingleChild(server, "sql_integration"), "server sql operation");
@@ -107,12 +106,4 @@ public sealed class DependencyFaultTests
 
         Assert.Fail($"{path} still answers {last} {RecoveryDeadline.TotalSeconds} s after the dependency returned");
     }
-
-    private static async Task<Problem> ReadProblemAsync(HttpResponseMessage response)
-    {
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<Problem>(TestContext.Current.CancellationToken))!;
-    }
-
-    private sealed record Problem(string? Title, string? Detail);
 }

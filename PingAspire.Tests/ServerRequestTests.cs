@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
@@ -47,8 +46,7 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), $"/redis/{length}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<Problem>(TestContext.Current.CancellationToken);
+        var problem = await response.ReadProblemAsync();
         Assert.Equal("Invalid length", problem?.Title);
         Assert.Contains(length, problem?.Detail, StringComparison.Ordinal);
 
@@ -66,12 +64,10 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), "/mongo/5");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<Problem>(TestContext.Current.CancellationToken);
+        var problem = await response.ReadProblemAsync();
         Assert.Contains("mongo is not configured", problem?.Detail, StringComparison.Ordinal);
         var span = await request.ServerSpanAsync(Spans);
         Assert.Equal(Status.Types.StatusCode.Error, span.StatusCode);
         Assert.Equal("503", span.Attributes["error.type"]);
     }
-
-    private sealed record Problem(string? Title, string? Detail, int? Status, string? TraceId);
 }
