@@ -23,8 +23,9 @@ public sealed class MongoIntegrationTests(MongoIntegrationTests.UnreachableMongo
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var problem = await response.ReadProblemAsync();
         Assert.Equal("Failed: mongo.", problem?.Detail);
-        // Server selection is bounded at 2 s; the request must not wait much longer than that.
-        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(5), $"took {elapsed.Elapsed}");
+        // Server selection is bounded at 2 s; Redis and SQLite take milliseconds: 3 s leaves room for a busy CI.
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(3), $"took {elapsed.Elapsed}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"/ping with MongoDB unreachable answered in {elapsed.Elapsed.TotalSeconds:0.00} s");
 
         var server = await request.ServerSpanAsync(Spans);
         Assert.Equal(Status.Types.StatusCode.Error, server.StatusCode);
