@@ -23,12 +23,7 @@ public sealed class PingClient(HttpClient http, IOptions<ClientOptions> options)
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (span is not null && options.Value.PropagateTraceContext)
         {
-            var carrier = new Dictionary<string, string>();
-            TraceContextCarrier.Inject(span.Context, Baggage.Current, carrier);
-            foreach (var (name, value) in carrier)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
+            TraceContextCarrier.InjectInto(request.Headers, span.Context, Baggage.Current);
         }
 
         try

@@ -42,14 +42,9 @@ public static class TraceContextTestApi
         {
             Content = JsonContent.Create(testCase.Arguments),
         };
-        var carrier = new Dictionary<string, string>();
         // Under an unsampled parent the SDK starts no child span; the (unrecorded) server span still carries the
         // trace id and the unsampled flag downstream.
-        TraceContextCarrier.Inject(span?.Context ?? Activity.Current?.Context ?? default, Baggage.Current, carrier);
-        foreach (var (name, value) in carrier)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        TraceContextCarrier.InjectInto(request.Headers, span?.Context ?? Activity.Current?.Context ?? default, Baggage.Current);
 
         using var response = await http.SendAsync(request, cancellationToken);
         span?.SetTag("http.response.status_code", (int)response.StatusCode);

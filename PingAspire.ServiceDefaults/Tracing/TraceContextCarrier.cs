@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
 namespace PingAspire.ServiceDefaults.Tracing;
 
-// The tutorial's TraceContextTextMapPropagator: inject into a carrier dict (PingAspire.Client/PingClient.cs) and
-// extract from request headers (PingAspire.Server/Apis/ServerSpan.cs). W3C spec: https://www.w3.org/TR/trace-context/
+// The tutorial's TraceContextTextMapPropagator: inject into a carrier dict, copied into an outgoing request
+// (PingAspire.Client/PingClient.cs), and extract from request headers (PingAspire.Server/Apis/ServerSpan.cs).
+// W3C spec: https://www.w3.org/TR/trace-context/
 public static class TraceContextCarrier
 {
     // A baggage entry the client sets and the server shows on its span: proof that baggage crossed too.
@@ -19,6 +21,18 @@ public static class TraceContextCarrier
 
     public static void Inject(ActivityContext context, Baggage baggage, IDictionary<string, string> carrier) =>
         Propagator.Inject(new PropagationContext(context, baggage), carrier, SetHeader);
+
+    // The tutorial's two steps for an outgoing request: inject into a carrier dictionary, then copy the carrier into
+    // the request's headers. Shared by the client's /ping and the server's W3C test endpoint.
+    public static void InjectInto(HttpRequestHeaders headers, ActivityContext context, Baggage baggage)
+    {
+        var carrier = new Dictionary<string, string>();
+        Inject(context, baggage, carrier);
+        foreach (var (name, value) in carrier)
+        {
+            headers.TryAddWithoutValidation(name, value);
+        }
+    }
 
     // Extract returns the context it is given whenever the headers hold no valid one, so give it default:
     // missing, malformed or duplicated traceparent headers then mean "no parent", never a stale one.
