@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Net;
 using Garnet;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,6 +12,8 @@ using PingAspire.Server;
 using PingAspire.Server.Apis;
 using PingAspire.Server.Integrations;
 using PingAspire.ServiceDefaults.Tracing;
+
+using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
 
@@ -38,8 +36,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
 {
     public const string PlainPath = "/bench/text";
 
-    public Uri Address { get; } = new(app.Services.GetRequiredService<IServer>()
-        .Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+    public Uri Address { get; } = app.ListeningAddress();
 
     public IServiceProvider Services => app.Services;
 
@@ -94,7 +91,7 @@ public sealed class Dependencies : IDisposable
 
     public Dependencies()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Unused();
         RedisConnectionString = $"127.0.0.1:{port}";
         _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--memory", "64m", "--index", "16m"]);
         _garnet.Start();
@@ -108,12 +105,5 @@ public sealed class Dependencies : IDisposable
     {
         _garnet.Dispose();
         File.Delete(_sqliteFile);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

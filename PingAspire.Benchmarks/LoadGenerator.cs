@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
 
@@ -6,11 +7,7 @@ public sealed record LoadResult(double[] LatenciesMs, TimeSpan Wall, long Alloca
 {
     public double Throughput => LatenciesMs.Length / Wall.TotalSeconds;
 
-    public double Percentile(double p)
-    {
-        var sorted = LatenciesMs.Order().ToArray();
-        return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
+    public double Percentile(double p) => Percentiles.Of(LatenciesMs, p);
 
     public double AllocatedPerRequest => (double)AllocatedBytes / LatenciesMs.Length;
 

@@ -5,8 +5,8 @@ namespace PingAspire.TestSupport;
 
 public static class LoopbackPorts
 {
-    // A loopback port nobody listens on: connections to it are refused at once.
-    public static int Closed()
+    // A loopback port nobody listens on: connections to it are refused at once, until something binds it.
+    public static int Unused()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

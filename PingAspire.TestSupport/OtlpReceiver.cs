@@ -1,10 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PingAspire.TestSupport.Otlp;
@@ -15,8 +12,7 @@ namespace PingAspire.TestSupport;
 // they would to the Aspire dashboard or to Lightstep, so what the tests see is what went over the wire.
 public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDisposable
 {
-    public Uri Endpoint { get; } = new(app.Services.GetRequiredService<IServer>()
-        .Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+    public Uri Endpoint { get; } = app.ListeningAddress();
 
     public SpanStore Spans => spans;
 

@@ -1,5 +1,5 @@
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 

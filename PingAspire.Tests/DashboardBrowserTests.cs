@@ -1,8 +1,8 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Playwright;
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 

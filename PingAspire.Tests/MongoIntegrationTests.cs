@@ -1,7 +1,7 @@
 using System.Net;
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 
@@ -83,7 +83,7 @@ public sealed class MongoIntegrationTests(MongoIntegrationTests.UnreachableMongo
 
         public async ValueTask InitializeAsync() =>
             AppHost = await PingAppHost.StartAsync(
-                $"ConnectionStrings:mongo=mongodb://127.0.0.1:{LoopbackPorts.Closed()}/",
+                $"ConnectionStrings:mongo=mongodb://127.0.0.1:{LoopbackPorts.Unused()}/",
                 "Client:Count=1");
 
         public async ValueTask DisposeAsync() => await AppHost.DisposeAsync();

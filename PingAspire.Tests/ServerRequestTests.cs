@@ -1,7 +1,7 @@
 using System.Net;
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 

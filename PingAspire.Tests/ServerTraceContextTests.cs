@@ -1,6 +1,6 @@
 using System.Net;
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 

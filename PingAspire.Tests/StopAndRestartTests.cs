@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Aspire.Hosting.ApplicationModel;
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 

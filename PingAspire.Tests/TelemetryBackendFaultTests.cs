@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Aspire.Hosting;
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 
@@ -34,7 +34,7 @@ public sealed class TelemetryBackendFaultTests
         report.Add(healthy.Row(healthy));
         foreach (var (name, lightstep, dashboardDown) in new[]
         {
-            ("lightstep refuses", new Uri($"http://127.0.0.1:{LoopbackPorts.Closed()}"), false),
+            ("lightstep refuses", new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}"), false),
             ("lightstep never answers", blackHole.Endpoint, false),
             ("lightstep answers in 3 s", slowLightstep.Endpoint, false),
             ("dashboard endpoint down", healthyLightstep.Endpoint, true),
@@ -51,7 +51,7 @@ public sealed class TelemetryBackendFaultTests
 
     private static async Task<Measurement> RunAsync(string name, Uri lightstep, bool dashboardDown, bool expectLoss)
     {
-        var closedDashboard = $"http://127.0.0.1:{LoopbackPorts.Closed()}";
+        var closedDashboard = $"http://127.0.0.1:{LoopbackPorts.Unused()}";
         await using var app = await PingAppHost.StartAsync(
             ["Client:Count=1", "LS_ACCESS_TOKEN=fault-test-token", $"LS_SATELLITE_URL={lightstep}"],
             project =>
@@ -84,8 +84,7 @@ public sealed class TelemetryBackendFaultTests
             }
         }
 
-        var rss = ProcessMemory.ResidentBytes("PingAspire.Server", app.Dashboard.Endpoint.ToString().TrimEnd('/'))
-            ?? ProcessMemory.ResidentBytes("PingAspire.Server", closedDashboard);
+        var rss = ProcessMemory.ResidentBytes("PingAspire.Server", dashboardDown ? closedDashboard : app.Dashboard.Endpoint.ToString());
 
         // The healthy exporter delivers everything although the other one is failing.
         if (!dashboardDown)
@@ -105,13 +104,7 @@ public sealed class TelemetryBackendFaultTests
 
         var warnings = app.LogLines.Count(line => line.StartsWith("server:", StringComparison.Ordinal)
             && (line.Contains("OpenTelemetry-", StringComparison.Ordinal) || line.Contains("Dropped", StringComparison.Ordinal)));
-        return new Measurement(name, Percentile(latencies, 0.50), Percentile(latencies, 0.99), rss, warnings);
-    }
-
-    private static double Percentile(List<double> values, double percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Ceiling(percentile * sorted.Count) - 1];
+        return new Measurement(name, Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99), rss, warnings);
     }
 
     private sealed record Measurement(string Name, double P50, double P99, long? Rss, int Warnings)

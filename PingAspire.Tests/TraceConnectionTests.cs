@@ -1,6 +1,6 @@
-using PingAspire.Tests.Infrastructure;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
+using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 

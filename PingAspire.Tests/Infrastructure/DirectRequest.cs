@@ -1,3 +1,4 @@
+using PingAspire.ServiceDefaults.Tracing;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;
@@ -6,7 +7,8 @@ namespace PingAspire.Tests.Infrastructure;
 // the server's span for it even when that span starts a new trace.
 public sealed class DirectRequest
 {
-    public const string MarkerKey = "pingaspire.client.run_id";
+    // The baggage entry the server shows on its span.
+    public const string MarkerKey = TraceContextCarrier.ClientRunIdKey;
 
     public string Marker { get; } = Guid.NewGuid().ToString("N");
 

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;
 
@@ -16,8 +14,7 @@ public sealed record RecordedRequest(string Method, string Path, IHeaderDictiona
 // caller really sent.
 public sealed class HeaderRecordingServer(WebApplication app, ConcurrentQueue<RecordedRequest> requests) : IAsyncDisposable
 {
-    public Uri Url { get; } = new(app.Services.GetRequiredService<IServer>()
-        .Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+    public Uri Url { get; } = app.ListeningAddress();
 
     public IReadOnlyCollection<RecordedRequest> Requests => requests;
 

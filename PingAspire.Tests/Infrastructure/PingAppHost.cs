@@ -3,7 +3,6 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-
 using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;
@@ -35,8 +34,8 @@ public sealed class PingAppHost : IAsyncDisposable
     public static Task<PingAppHost> StartAsync(params string[] args) => StartAsync(args, configure: null);
 
     // configure runs after the defaults below, so its environment wins (e.g. a dashboard endpoint that is down).
-    // With the real dashboard on, the projects export to it as under `dotnet run`, and DashboardUrl/BrowserToken
-    // open it (DashboardLoginUrl); the receiver then gets nothing.
+    // With the real dashboard on, the projects export to it as under `dotnet run`, DashboardLoginUrl opens it, and
+    // the receiver gets nothing.
     public static async Task<PingAppHost> StartAsync(
         string[] args, Action<IResourceBuilder<ProjectResource>>? configure, bool realDashboard = false)
     {

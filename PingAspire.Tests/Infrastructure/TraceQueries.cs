@@ -1,6 +1,5 @@
-using PingAspire.TestSupport.Otlp;
-
 using PingAspire.TestSupport;
+using PingAspire.TestSupport.Otlp;
 
 namespace PingAspire.Tests.Infrastructure;
 
@@ -29,7 +28,7 @@ public static class TraceQueries
         Assert.Single(spans.ChildrenOf(parent), s => s.Name == name);
 
     // The server's span for one direct request, found by the trace id the test sent or, for a new root, by the
-    // request's unique marker in url.path.
+    // request's unique baggage marker (DirectRequest).
     public static Task<ReceivedSpan> WaitForServerSpanAsync(this SpanStore store, Func<ReceivedSpan, bool> match, string waitingFor) =>
         store.WaitForAsync(spans => spans.FirstOrDefault(s => s.Kind == Span.Types.SpanKind.Server && match(s)),
             Timeouts.SpansArrive, waitingFor);
