@@ -95,7 +95,7 @@ public sealed class TelemetryBackendFaultTests
 
         if (expectLoss)
         {
-            await app.WaitForLogLineAsync("server", "OpenTelemetry");
+            await app.WaitForLogLinesAsync("server", "OpenTelemetry");
         }
         else
         {

@@ -88,10 +88,14 @@ public sealed class PingAppHost : IAsyncDisposable
             Timeout = Timeouts.Request,
         };
 
-    public async Task WaitForLogLineAsync(string resourceName, string text)
+    // Resource logs reach the AppHost through the orchestrator's log stream, a little after the process wrote them:
+    // wait for at least `atLeast` lines of a resource containing `text`, and return how many there are.
+    public async Task<int> WaitForLogLinesAsync(string resourceName, string text, int atLeast = 1)
     {
         using var deadline = new CancellationTokenSource(Timeouts.SpansArrive);
-        while (!LogLines.Any(line => line.StartsWith($"{resourceName}:", StringComparison.Ordinal) && line.Contains(text, StringComparison.Ordinal)))
+        int count;
+        while ((count = LogLines.Count(line => line.StartsWith($"{resourceName}:", StringComparison.Ordinal)
+            && line.Contains(text, StringComparison.Ordinal))) < atLeast)
         {
             try
             {
@@ -99,9 +103,11 @@ public sealed class PingAppHost : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"No '{text}' in the logs of {resourceName} within {Timeouts.SpansArrive.TotalSeconds} s");
+                Assert.Fail($"{count} of {atLeast} '{text}' lines in the logs of {resourceName} after {Timeouts.SpansArrive.TotalSeconds} s");
             }
         }
+
+        return count;
     }
 
     // Runs a dashboard command (stop, start...) on a resource, as a user would.
