@@ -11,7 +11,7 @@ using OpenTelemetry.Trace;
 using PingAspire.Server;
 using PingAspire.Server.Apis;
 using PingAspire.Server.Integrations;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 
 using PingAspire.TestSupport;
 
@@ -58,7 +58,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         switch (tracing)
         {
             case Tracing.Manual or Tracing.ManualNoExport:
-                builder.AddManualTracing(ServerTelemetry.SourceName);
+                builder.AddManualTelemetry(ServerTelemetry.SourceName);
                 builder.DisableBuiltInPropagation();
                 break;
             case Tracing.Auto:

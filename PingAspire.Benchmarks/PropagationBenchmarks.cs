@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Benchmarks;
 

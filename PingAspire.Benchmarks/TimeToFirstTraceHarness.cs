@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
 
@@ -18,20 +19,35 @@ public static class TimeToFirstTraceHarness
         using var http = new HttpClient { BaseAddress = Dashboard, Timeout = TimeSpan.FromSeconds(5) };
         for (var run = 1; run <= runs; run++)
         {
+            if (await IsListeningAsync(http))
+            {
+                Console.WriteLine($"run {run}: {Dashboard} is already in use (another AppHost?): its traces would not be ours");
+                return 1;
+            }
+
             // In a process group of its own (setsid), so that stopping it is a terminal's Ctrl+C: SIGINT to the group.
-            var start = new ProcessStartInfo("setsid", ["dotnet", "run", "--project", "PingAspire.AppHost", "--no-build"])
+            // Hermetic like the tests: nothing of the shell's Lightstep, OTLP or connection settings, nor the
+            // AppHost's user secrets, reaches it.
+            var start = new ProcessStartInfo("setsid",
+                ["dotnet", "run", "--project", "PingAspire.AppHost", "--no-build", "--", .. HermeticEnvironment.AppHostArguments])
             {
                 WorkingDirectory = repository,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+            foreach (var name in HermeticEnvironment.OutsideSettings())
+            {
+                start.Environment.Remove(name);
+            }
+
             // Lets the harness read the telemetry API without the login token (loopback only).
             start.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
 
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
             var elapsed = Stopwatch.StartNew();
             using var appHost = Process.Start(start)!;
-            appHost.OutputDataReceived += (_, _) => { };
-            appHost.ErrorDataReceived += (_, _) => { };
+            appHost.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+            appHost.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
             appHost.BeginOutputReadLine();
             appHost.BeginErrorReadLine();
             try
@@ -40,11 +56,20 @@ public static class TimeToFirstTraceHarness
                 {
                     if (elapsed.Elapsed > Deadline || appHost.HasExited)
                     {
-                        Console.WriteLine($"run {run}: no connected trace within {Deadline.TotalSeconds} s");
+                        Console.WriteLine($"run {run}: no connected trace within {Deadline.TotalSeconds} s; the AppHost wrote:");
+                        Console.WriteLine(string.Join(Environment.NewLine, output));
                         return 1;
                     }
 
                     await Task.Delay(TimeSpan.FromMilliseconds(250));
+                }
+
+                // The trace came from the AppHost started here only if it is still the one serving the dashboard.
+                if (appHost.HasExited)
+                {
+                    Console.WriteLine($"run {run}: a trace was found, but the AppHost had exited; it wrote:");
+                    Console.WriteLine(string.Join(Environment.NewLine, output));
+                    return 1;
                 }
 
                 times.Add(elapsed.Elapsed);
@@ -87,6 +112,19 @@ public static class TimeToFirstTraceHarness
             {
                 return;
             }
+        }
+    }
+
+    private static async Task<bool> IsListeningAsync(HttpClient http)
+    {
+        try
+        {
+            using var _ = await http.GetAsync("/");
+            return true;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false;
         }
     }
 

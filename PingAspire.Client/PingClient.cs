@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Client;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Client;
 

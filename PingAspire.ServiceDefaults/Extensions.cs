@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
-// What every PingAspire process shares: hand-built tracing, no hidden propagation, service discovery, health.
+// What every PingAspire process shares: hand-built telemetry, no hidden propagation, service discovery, health.
 public static class Extensions
 {
     private const string LivenessTag = "live";
@@ -15,7 +15,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string activitySourceName)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.AddManualTracing(activitySourceName);
+        builder.AddManualTelemetry(activitySourceName);
         builder.DisableBuiltInPropagation();
 
         builder.Services.AddServiceDiscovery();

@@ -9,6 +9,7 @@ public sealed class BlackHoleListener : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<Socket> _held = [];
     private readonly CancellationTokenSource _stop = new();
+    private int _accepted;
 
     public BlackHoleListener()
     {
@@ -16,7 +17,12 @@ public sealed class BlackHoleListener : IDisposable
         _ = AcceptForeverAsync();
     }
 
-    public Uri Endpoint => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public Uri Endpoint => new($"http://127.0.0.1:{Port}");
+
+    // Connections accepted so far: anything that tried to talk to it.
+    public int Accepted => Volatile.Read(ref _accepted);
 
     private async Task AcceptForeverAsync()
     {
@@ -25,6 +31,7 @@ public sealed class BlackHoleListener : IDisposable
             while (true)
             {
                 var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                Interlocked.Increment(ref _accepted);
                 lock (_held)
                 {
                     _held.Add(socket);

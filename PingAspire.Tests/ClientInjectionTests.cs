@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using PingAspire.Client;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;

@@ -24,7 +24,9 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task TraceViewShowsTheConnectedTraceAndTheFailedSpan()
     {
-        Assert.SkipUnless(File.Exists(Chromium), $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
+        // On CI (.ci/run installs it) a missing browser is a failure; elsewhere the test says what to install.
+        Assert.SkipWhen(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true",
+            $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
         await using var lightstep = await OtlpReceiver.StartAsync();
         await using var app = await PingAppHost.StartAsync(
             ["Client:IntervalSeconds=1", "LS_ACCESS_TOKEN=browser-test", $"LS_SATELLITE_URL={lightstep.Endpoint}"],

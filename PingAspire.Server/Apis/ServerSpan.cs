@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using OpenTelemetry;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Server.Apis;
 

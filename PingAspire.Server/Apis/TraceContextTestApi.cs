@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OpenTelemetry;
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Server.Apis;
 

@@ -1,4 +1,4 @@
-using PingAspire.ServiceDefaults.Tracing;
+using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;

@@ -42,7 +42,7 @@ public sealed class PingAppHost : IAsyncDisposable
         using var timeout = new CancellationTokenSource(Timeouts.AppHostStart);
         var dashboard = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
-            ["Infrastructure=local", .. args],
+            ["Infrastructure=local", .. HermeticEnvironment.AppHostArguments, .. args],
             (options, _) => options.DisableDashboard = !realDashboard,
             timeout.Token);
         // Resource logs go to the collector; the test output only needs the AppHost's warnings.

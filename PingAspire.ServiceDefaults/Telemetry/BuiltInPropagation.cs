@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace PingAspire.ServiceDefaults.Tracing;
+namespace PingAspire.ServiceDefaults.Telemetry;
 
 // .NET propagates W3C context on its own in two places. Left on, client and server would share a trace even if the
 // hand-written inject/extract did nothing, so both are switched off here, in plain sight.

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
-namespace PingAspire.ServiceDefaults.Tracing;
+namespace PingAspire.ServiceDefaults.Telemetry;
 
 // The tutorial's TraceContextTextMapPropagator: inject into a carrier dict, copied into an outgoing request
 // (PingAspire.Client/PingClient.cs), and extract from request headers (PingAspire.Server/Apis/ServerSpan.cs).

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Diagnostics.Tracing;
 using Microsoft.Extensions.Logging;
 
-namespace PingAspire.ServiceDefaults.Tracing;
+namespace PingAspire.ServiceDefaults.Telemetry;
 
 // Losing telemetry must never be silent, yet must never hurt the app either. The SDK already counts spans the batch
 // queue had to drop (metric otel.sdk.processor.span.processed, error.type=queue_full) and reports failed exports
