@@ -43,9 +43,7 @@ public sealed class PingClient(HttpClient http, IOptions<ClientOptions> options)
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            span?.AddException(exception)
-                .SetTag("error.type", exception.GetType().FullName)
-                .SetStatus(ActivityStatusCode.Error, exception.Message);
+            span.RecordFailure(exception);
             return new PingResult(url, null, 0, exception.Message);
         }
     }

@@ -16,7 +16,8 @@ public sealed record ReceivedSpan(
     string StatusMessage,
     IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyList<string> EventNames,
-    IReadOnlyDictionary<string, string> Resource)
+    IReadOnlyDictionary<string, string> Resource,
+    string Scope)
 {
     // OTLP span flags: bit 8 says whether the parent's remoteness is known, bit 9 that the parent is remote.
     public bool HasRemoteParent => (Flags & 0x300) == 0x300;
@@ -75,7 +76,8 @@ public sealed class SpanStore
                 span.Status?.Message ?? "",
                 Flatten(span.Attributes),
                 span.Events.Select(e => e.Name).ToList(),
-                resource)).ToList();
+                resource,
+                scopeSpans.Scope?.Name ?? "")).ToList();
 
         TaskCompletionSource changed;
         lock (_gate)

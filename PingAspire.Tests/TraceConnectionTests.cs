@@ -1,3 +1,4 @@
+using PingAspire.Client;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
 using PingAspire.Tests.Infrastructure;
@@ -93,5 +94,25 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
             return children.Count == AppHostFixture.RequestCount ? children : null;
         }, Timeouts.SpansArrive, "one server span for each client request");
         Assert.Equal(clientSpans.Select(c => c.TraceId).Order(), served.Select(s => s.TraceId).Order());
+    }
+
+    // No span comes from a library: Aspire.StackExchange.Redis runs with its tracing off, and no instrumentation
+    // package is wired in. Every exported span's instrumentation scope is one of the project's own ActivitySources.
+    [Fact]
+    public async Task EverySpanComesFromTheProjectsOwnActivitySources()
+    {
+        await fixture.AppHost.WaitForClientToFinishAsync();
+        using var http = fixture.AppHost.CreateServerClient();
+        foreach (var path in new[] { "/redis/3", "/sql/3", "/mongo/3", "/redis/x" })
+        {
+            var request = new DirectRequest();
+            using var response = await request.SendAsync(http, path);
+            await request.ServerSpanAsync(Spans);
+        }
+
+        var spans = Spans.All;
+        Assert.Equal(
+            [ClientTelemetry.SourceName, "PingAspire.Server"], // ServerTelemetry.SourceName
+            spans.Select(s => s.Scope).Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -12,12 +12,12 @@ public static class PingApi
     public static IEndpointRouteBuilder MapPingApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/ping", PingAsync).WithServerSpan();
-        app.MapGet("/redis/{length}", (string length, RedisIntegration redis, CancellationToken ct) =>
-            RunOneAsync(redis, length, ct)).WithServerSpan();
-        app.MapGet("/mongo/{length}", (string length, MongoIntegration mongo, CancellationToken ct) =>
-            RunOneAsync(mongo, length, ct)).WithServerSpan();
-        app.MapGet("/sql/{length}", (string length, SqliteIntegration sql, CancellationToken ct) =>
-            RunOneAsync(sql, length, ct)).WithServerSpan();
+        foreach (var name in new[] { "redis", "mongo", "sql" })
+        {
+            app.MapGet($"/{name}/{{length}}", (string length, IEnumerable<Integration> integrations, CancellationToken ct) =>
+                RunOneAsync(integrations.Named(name), length, ct)).WithServerSpan();
+        }
+
         return app;
     }
 

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using OpenTelemetry;
 using PingAspire.ServiceDefaults.Telemetry;
 
@@ -11,9 +11,6 @@ namespace PingAspire.Server.Apis;
 // Names and attributes: https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 public static class ServerSpan
 {
-    // "GET /ping": method and route template, built once per endpoint rather than once per request.
-    private static readonly ConcurrentDictionary<(string Method, string Route), string> SpanNames = new();
-
     public static RouteHandlerBuilder WithServerSpan(this RouteHandlerBuilder endpoint) =>
         endpoint.AddEndpointFilter(InvokeAsync);
 
@@ -21,24 +18,15 @@ public static class ServerSpan
     {
         var http = context.HttpContext;
         var parent = TraceContextCarrier.Extract(http.Request.Headers);
-        if (parent.Baggage.Count > 0)
-        {
-            Baggage.Current = parent.Baggage;
-        }
+        Baggage.Current = parent.Baggage;
 
         // With no valid traceparent, parentContext is default, and default means "parent = Activity.Current":
         // ASP.NET Core's own (unexported) request Activity. Clearing it makes the span a real root instead.
-        if (Activity.Current is not null)
-        {
-            Activity.Current = null;
-        }
-
+        Activity.Current = null;
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unknown";
         using var span = ServerTelemetry.Source.StartActivity(
-            SpanNames.GetOrAdd((http.Request.Method, route), static key => $"{key.Method} {key.Route}"),
-            ActivityKind.Server,
-            parent.ActivityContext);
-
+            $"{http.Request.Method} {route}", ActivityKind.Server, parent.ActivityContext);
+        http.Items[typeof(ServerSpan)] = span;
         span?.SetTag("http.request.method", http.Request.Method)
             .SetTag("http.route", route)
             .SetTag("url.path", http.Request.Path.Value)
@@ -50,56 +38,33 @@ public static class ServerSpan
         try
         {
             var result = await next(context);
-            var statusCode = StatusCodeOf(result) ?? http.Response.StatusCode;
-            SetResponseStatus(span, statusCode);
-            if (statusCode >= 400)
+            // The result has not been written yet: its status code is on the result (inside Results<T1, T2>).
+            var statusCode = ((result as INestedHttpResult)?.Result ?? result) is IStatusCodeHttpResult { StatusCode: { } code }
+                ? code
+                : http.Response.StatusCode;
+            span?.SetTag("http.response.status_code", statusCode);
+            // Only 5xx marks a SERVER span as failed; a 4xx is the caller's error, not ours.
+            if (statusCode >= 500)
             {
-                http.Items[typeof(ServerSpan)] = span;
+                span?.SetTag("error.type", statusCode.ToString(CultureInfo.InvariantCulture)).SetStatus(ActivityStatusCode.Error);
             }
 
             return result;
         }
         catch (Exception exception)
         {
-            http.Items[typeof(ServerSpan)] = span;
-            span?.AddException(exception)
-                .SetTag("error.type", exception.GetType().FullName)
-                .SetStatus(ActivityStatusCode.Error, exception.Message);
+            span.RecordFailure(exception);
             throw;
         }
     }
 
-    // Problem details carry a traceId. By default it is ASP.NET Core's hidden request Activity, which is in no exported
-    // trace; point it at the server span (kept in Items for failed requests only) so that a user can find the failed
-    // request in the trace view.
+    // Problem details carry a traceId, by default ASP.NET Core's hidden request Activity's, which is in no exported
+    // trace. Make it the server span's 32-hex trace id, which the dashboard's and Lightstep's trace search accept.
     public static void AddTraceId(ProblemDetailsContext context)
     {
         if (context.HttpContext.Items[typeof(ServerSpan)] is Activity span)
         {
-            context.ProblemDetails.Extensions["traceId"] = span.Id;
-        }
-    }
-
-    // The handler's result has not been written yet, so its status code is read from the result itself
-    // (unwrapping Results<T1, T2>).
-    private static int? StatusCodeOf(object? result)
-    {
-        while (result is INestedHttpResult nested)
-        {
-            result = nested.Result;
-        }
-
-        return (result as IStatusCodeHttpResult)?.StatusCode;
-    }
-
-    // Only 5xx marks a SERVER span as failed; a 4xx is the caller's error, not ours.
-    private static void SetResponseStatus(Activity? span, int statusCode)
-    {
-        span?.SetTag("http.response.status_code", statusCode);
-        if (statusCode >= 500)
-        {
-            span?.SetTag("error.type", statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .SetStatus(ActivityStatusCode.Error);
+            context.ProblemDetails.Extensions["traceId"] = span.TraceId.ToHexString();
         }
     }
 }

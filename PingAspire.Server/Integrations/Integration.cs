@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Server.Integrations;
 
@@ -24,9 +25,7 @@ public abstract class Integration(string name, string dbSystem, string operation
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            operationSpan?.AddException(exception)
-                .SetTag("error.type", exception.GetType().FullName)
-                .SetStatus(ActivityStatusCode.Error, exception.Message);
+            operationSpan.RecordFailure(exception);
             integrationSpan?.SetStatus(ActivityStatusCode.Error, $"{name} failed");
             logger.LogWarning(exception, "{Integration} failed", name);
             return false;

@@ -2,16 +2,16 @@ namespace PingAspire.Server.Integrations;
 
 public static class IntegrationsExtensions
 {
-    // Singletons: each holds one client (multiplexer, MongoClient, connection string) for the whole process.
-    // Registered in the order /ping runs them.
+    // Singletons, each holding one client for the whole process, registered in the order /ping runs them.
     public static IHostApplicationBuilder AddIntegrations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<RedisIntegration>();
-        builder.Services.AddSingleton<MongoIntegration>();
-        builder.Services.AddSingleton<SqliteIntegration>();
-        builder.Services.AddSingleton<Integration>(services => services.GetRequiredService<RedisIntegration>());
-        builder.Services.AddSingleton<Integration>(services => services.GetRequiredService<MongoIntegration>());
-        builder.Services.AddSingleton<Integration>(services => services.GetRequiredService<SqliteIntegration>());
+        RedisIntegration.AddClient(builder);
+        builder.Services.AddSingleton<Integration, RedisIntegration>();
+        builder.Services.AddSingleton<Integration, MongoIntegration>();
+        builder.Services.AddSingleton<Integration, SqliteIntegration>();
         return builder;
     }
+
+    public static Integration Named(this IEnumerable<Integration> integrations, string name) =>
+        integrations.Single(integration => integration.Name == name);
 }

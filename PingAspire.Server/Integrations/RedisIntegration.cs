@@ -1,51 +1,56 @@
 using System.Diagnostics;
+using System.Globalization;
 using StackExchange.Redis;
 
 namespace PingAspire.Server.Integrations;
 
 // The tutorial's redis_integration: write the request's length and read it back. One key per request (the tutorial's
 // single "length" key would let concurrent requests read each other's value), expiring so the store stays small.
-public sealed class RedisIntegration(IConfiguration configuration, ILogger<RedisIntegration> logger)
-    : Integration("redis", "redis", "SET GET", logger), IDisposable
+// The multiplexer comes from Aspire's Redis client integration, registered only when ConnectionStrings:redis is set.
+public sealed class RedisIntegration(ILogger<RedisIntegration> logger, IConnectionMultiplexer? connection = null)
+    : Integration("redis", "redis", "SET GET", logger)
 {
-    private readonly string? _connectionString = configuration.GetConnectionString("redis");
-    private readonly Lazy<ConnectionMultiplexer> _connection = new(() => Connect(configuration.GetConnectionString("redis")!));
-
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromMinutes(1);
 
-    public override bool IsConfigured => !string.IsNullOrWhiteSpace(_connectionString);
+    public override bool IsConfigured => connection is not null;
+
+    // Aspire.StackExchange.Redis: one multiplexer for the process (thread-safe, reconnects on its own), configured
+    // from ConnectionStrings:redis. Its tracing is off, so that the Redis spans are the hand-made ones below, and its
+    // health check too: /health says whether the server serves; a Redis outage shows per request (503, red span).
+    // Fail fast while disconnected instead of queueing commands: a dead Redis costs a request milliseconds.
+    public static void AddClient(IHostApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
+        {
+            return;
+        }
+
+        builder.AddRedisClient("redis",
+            settings =>
+            {
+                settings.DisableTracing = true;
+                settings.DisableHealthChecks = true;
+            },
+            options =>
+            {
+                options.AbortOnConnectFail = false;
+                options.ConnectTimeout = 2000;
+                options.AsyncTimeout = 2000;
+                options.SyncTimeout = 2000;
+                options.BacklogPolicy = BacklogPolicy.FailFast;
+            });
+    }
 
     protected override async Task ExecuteAsync(Activity? span, int length, CancellationToken cancellationToken)
     {
-        var database = _connection.Value.GetDatabase();
-        span?.SetTag("db.namespace", database.Database.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var database = connection!.GetDatabase();
+        span?.SetTag("db.namespace", database.Database.ToString(CultureInfo.InvariantCulture));
         var key = $"length:{Guid.NewGuid():N}";
         await database.StringSetAsync(key, length, KeyLifetime);
         var stored = await database.StringGetAsync(key);
         if (stored != length)
         {
             throw new InvalidOperationException($"Redis returned '{stored}' for '{key}', expected {length}.");
-        }
-    }
-
-    // One multiplexer for the process (it is thread-safe and reconnects on its own). Fail fast while disconnected
-    // instead of queueing commands, so that a dead Redis costs a request milliseconds, not the whole timeout.
-    private static ConnectionMultiplexer Connect(string connectionString)
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = 2000;
-        options.AsyncTimeout = 2000;
-        options.SyncTimeout = 2000;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        return ConnectionMultiplexer.Connect(options);
-    }
-
-    public void Dispose()
-    {
-        if (_connection.IsValueCreated)
-        {
-            _connection.Value.Dispose();
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 
 namespace PingAspire.Tests.Infrastructure;
 
-// An RFC 9457 problem+json body as the server writes it (traceId: the server span's W3C id).
+// An RFC 9457 problem+json body as the server writes it (traceId: the server span's 32-hex trace id).
 public sealed record Problem(string? Title, string? Detail, int? Status, string? TraceId);
 
 public static class ProblemResponses
