@@ -14,11 +14,13 @@ var server = builder.AddProject<Projects.PingAspire_Server>("server")
     .WithForwardedSection("TraceContextTest")
     .WithHttpHealthCheck("/health")
     .WithReference(redis)
-    .WaitFor(redis);
-foreach (var optional in new[] { mongo, sql }.OfType<IResourceBuilder<IResourceWithConnectionString>>())
+    .WaitFor(redis)
+    .WithReference(sql)
+    .WaitFor(sql);
+if (mongo is not null)
 {
-    server.WithReference(optional)
-        .WaitFor(optional);
+    server.WithReference(mongo)
+        .WaitFor(mongo);
 }
 
 builder.AddProject<Projects.PingAspire_Client>("client")

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace PingAspire.AppHost;
@@ -37,12 +38,23 @@ public static class Dependencies
             : (null, "off (no containers; set ConnectionStrings:mongo to use an existing server)");
     }
 
-    // SQLite is embedded in the server; a connection string only moves its file (e.g. to test an unwritable one).
-    public static (IResourceBuilder<IResourceWithConnectionString>? Sql, string Description) AddSqlDependency(
-        this IDistributedApplicationBuilder builder, string name = "sql") =>
-        HasConnectionString(builder, name)
-            ? (builder.AddConnectionString(name), "SQLite (ConnectionStrings:sql)")
-            : (null, "SQLite file in the temp folder");
+    // SQLite is embedded in the server: the AppHost only says where its file is. A configured connection string
+    // moves it (e.g. to test an unwritable one); otherwise it belongs to the user running the AppHost, never to a
+    // folder that every user shares.
+    public static (IResourceBuilder<IResourceWithConnectionString> Sql, string Description) AddSqlDependency(
+        this IDistributedApplicationBuilder builder, string name = "sql")
+    {
+        if (HasConnectionString(builder, name))
+        {
+            return (builder.AddConnectionString(name), "SQLite (ConnectionStrings:sql)");
+        }
+
+        var file = Path.Combine(
+            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+            "PingAspire", "pingaspire.db");
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = file }.ToString();
+        return (builder.AddConnectionString(name, ReferenceExpression.Create($"{connectionString}")), $"SQLite file {file}");
+    }
 
     private static bool HasConnectionString(IDistributedApplicationBuilder builder, string name) =>
         !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name));

@@ -33,16 +33,19 @@ public static class Infrastructure
         }
 
         var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
-        return IsRuntimeHealthy(runtime)
+        return IsRuntimeHealthy(runtime, ProbeTimeout)
             ? (InfrastructureMode.Containers, $"auto: {runtime} is healthy")
             : (InfrastructureMode.Local, $"auto: no healthy container runtime ({runtime})");
     }
 
-    private static bool IsRuntimeHealthy(string runtime)
+    // `<runtime> info` exits 0 only when the CLI reaches a running engine, for docker and podman alike; no --format
+    // (podman's info has no {{.ServerVersion}}, and a template error would read as "unhealthy"). A CLI that hangs is
+    // killed at the timeout; one that is not installed is simply not healthy.
+    public static bool IsRuntimeHealthy(string runtime, TimeSpan timeout)
     {
         try
         {
-            using var probe = Process.Start(new ProcessStartInfo(runtime, "info --format {{.ServerVersion}}")
+            using var probe = Process.Start(new ProcessStartInfo(runtime, "info")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -52,7 +55,12 @@ public static class Infrastructure
                 return false;
             }
 
-            if (!probe.WaitForExit(ProbeTimeout))
+            // Drain both pipes so that a talkative CLI never blocks on a full one.
+            probe.OutputDataReceived += (_, _) => { };
+            probe.ErrorDataReceived += (_, _) => { };
+            probe.BeginOutputReadLine();
+            probe.BeginErrorReadLine();
+            if (!probe.WaitForExit(timeout))
             {
                 probe.Kill(entireProcessTree: true);
                 return false;
@@ -62,7 +70,7 @@ public static class Infrastructure
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return false; // the runtime's CLI is not installed
+            return false;
         }
     }
 }

@@ -48,12 +48,13 @@ public sealed class ContainersModeModelTests
         var server = model.OfType<ProjectResource>().Single(r => r.Name == "server");
         var client = model.OfType<ProjectResource>().Single(r => r.Name == "client");
 
-        Assert.Equal(["mongo", "redis"], WaitsFor(server));
+        Assert.Equal(["mongo", "redis", "sql"], WaitsFor(server));
         Assert.Equal(["server"], WaitsFor(client));
 
         var serverEnvironment = await EnvironmentOf(server);
         Assert.Equal("{redis.connectionString}", serverEnvironment["ConnectionStrings__redis"]);
         Assert.Equal("{mongo.connectionString}", serverEnvironment["ConnectionStrings__mongo"]);
+        Assert.Equal("{sql.connectionString}", serverEnvironment["ConnectionStrings__sql"]);
         Assert.Contains("service.version=10.10.9", serverEnvironment["OTEL_RESOURCE_ATTRIBUTES"], StringComparison.Ordinal);
         Assert.Contains(server.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
 

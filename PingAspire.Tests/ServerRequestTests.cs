@@ -1,4 +1,7 @@
 using System.Net;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
 using PingAspire.Tests.Infrastructure;
@@ -70,5 +73,30 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         var span = await request.ServerSpanAsync(Spans);
         Assert.Equal(Status.Types.StatusCode.Error, span.StatusCode);
         Assert.Equal("503", span.Attributes["error.type"]);
+    }
+
+    // Each request writes a person and reads it back by deleting it: the file the AppHost chose (per user, never a
+    // shared temp file) stays as small as it started.
+    [Fact]
+    public async Task SqlRequestsLeaveNoRowsBehindInTheUsersOwnFile()
+    {
+        var sql = Assert.IsAssignableFrom<IResourceWithConnectionString>(
+            fixture.AppHost.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "sql"));
+        var connectionString = await sql.GetConnectionStringAsync(TestContext.Current.CancellationToken);
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        Assert.StartsWith(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), file, StringComparison.Ordinal);
+
+        using var http = fixture.AppHost.CreateServerClient();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await new DirectRequest().SendAsync(http, "/sql/5");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM person";
+        Assert.Equal(0L, await count.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 }

@@ -4,22 +4,34 @@ using Microsoft.Data.Sqlite;
 namespace PingAspire.Server.Integrations;
 
 // The tutorial's sqlalchemy_integration: create tables person and address if missing, then (going further than
-// create_all) insert one person and read it back. SQLite is embedded, so this integration always runs.
+// create_all) write one person and read it back. SQLite is embedded, so this integration always runs.
 public sealed class SqliteIntegration(IConfiguration configuration, ILogger<SqliteIntegration> logger)
-    : Integration("sql", "sqlite", "INSERT SELECT", logger)
+    : Integration("sql", "sqlite", "INSERT DELETE", logger)
 {
+    // The AppHost passes ConnectionStrings:sql; run alone, the server keeps its file in the user's own data folder
+    // (a shared one in the temp folder would be readonly for everyone but whoever created it first).
     private readonly string _connectionString = configuration.GetConnectionString("sql")
-        ?? $"Data Source={Path.Combine(Path.GetTempPath(), "pingaspire.db")}";
+        ?? new SqliteConnectionStringBuilder { DataSource = DefaultFile() }.ToString();
 
     public override bool IsConfigured => true;
+
+    public static string DefaultFile() => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        "PingAspire", "pingaspire.db");
 
     protected override async Task ExecuteAsync(Activity? span, int length, CancellationToken cancellationToken)
     {
         // Connections are pooled by Microsoft.Data.Sqlite: opening one per request is the cheap, safe pattern.
         await using var connection = new SqliteConnection(_connectionString);
+        if (Path.GetDirectoryName(connection.DataSource) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
         await connection.OpenAsync(cancellationToken);
         span?.SetTag("db.namespace", connection.DataSource);
 
+        // The row is read back by deleting it (RETURNING), so every request leaves the table as it found it: empty.
         await using var command = connection.CreateCommand();
         command.CommandText = """
             CREATE TABLE IF NOT EXISTS person (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
@@ -28,7 +40,7 @@ public sealed class SqliteIntegration(IConfiguration configuration, ILogger<Sqli
                 street_name TEXT,
                 person_id INTEGER NOT NULL REFERENCES person (id));
             INSERT INTO person (name) VALUES ($name);
-            SELECT name FROM person WHERE id = last_insert_rowid();
+            DELETE FROM person WHERE id = last_insert_rowid() RETURNING name;
             """;
         var name = $"ping-{length}";
         command.Parameters.AddWithValue("$name", name);
