@@ -12,7 +12,8 @@ public sealed class MongoResource(string name, ParameterResource password) : Con
 
     public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);
 
-    // The root user lives in the "admin" database, hence authSource=admin.
+    // The root user lives in the "admin" database, hence authSource=admin. The password is URI-escaped (":uri"), so
+    // that an override holding @ : / % still makes a valid connection string.
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"mongodb://{UserName}:{Password}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}/?authSource=admin");
+        $"mongodb://{UserName}:{Password:uri}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}/?authSource=admin");
 }

@@ -13,19 +13,18 @@ public static class MongoResourceBuilderExtensions
 
     public static IResourceBuilder<MongoResource> AddMongo(this IDistributedApplicationBuilder builder, string name)
     {
-        // Letters and digits only: the password goes into a URI unescaped.
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(
             builder, $"{name}-password", special: false);
         var mongo = new MongoResource(name, password);
 
         // Healthy means MongoDB answers a ping with these credentials, not merely that its port is open:
         // the container's proxy accepts connections long before mongod has finished its first start.
-        string? connectionString = null;
+        // One client for all probes (MongoClient pools connections), made once the connection string is known.
+        MongoClient? client = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(mongo, async (_, cancellationToken) =>
-            connectionString = await mongo.ConnectionStringExpression.GetValueAsync(cancellationToken));
+            client = CreateClient(await mongo.ConnectionStringExpression.GetValueAsync(cancellationToken)));
         var healthCheckKey = $"{name}_ping";
-        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, cancellationToken =>
-            PingAsync(connectionString, cancellationToken));
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, cancellationToken => PingAsync(client, cancellationToken));
 
         return builder.AddResource(mongo)
             .WithImage(Image, Tag)
@@ -36,16 +35,25 @@ public static class MongoResourceBuilderExtensions
             .WithHealthCheck(healthCheckKey);
     }
 
-    private static async Task<HealthCheckResult> PingAsync(string? connectionString, CancellationToken cancellationToken)
+    private static MongoClient? CreateClient(string? connectionString)
     {
         if (connectionString is null)
         {
-            return HealthCheckResult.Unhealthy("No connection string yet.");
+            return null;
         }
 
         var settings = MongoClientSettings.FromConnectionString(connectionString);
         settings.ServerSelectionTimeout = TimeSpan.FromSeconds(2);
-        using var client = new MongoClient(settings);
+        return new MongoClient(settings);
+    }
+
+    private static async Task<HealthCheckResult> PingAsync(MongoClient? client, CancellationToken cancellationToken)
+    {
+        if (client is null)
+        {
+            return HealthCheckResult.Unhealthy("No connection string yet.");
+        }
+
         await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
         return HealthCheckResult.Healthy();
     }

@@ -41,6 +41,22 @@ public sealed class ContainersModeModelTests
         Assert.Contains(mongo.Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "mongo_ping");
     }
 
+    // A password override may hold URI delimiters: the connection string escapes it, and the driver reads it back.
+    [Fact]
+    public async Task MongoPasswordIsEscapedInTheConnectionString()
+    {
+        const string Password = "p@ss:w/rd%?#";
+        var model = await BuildModelAsync($"Parameters:mongo-password={Password}");
+        var mongo = Assert.IsType<MongoResource>(model.Single(r => r.Name == "mongo"));
+        var endpoint = mongo.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
+        endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", 27017);
+
+        var connectionString = await mongo.ConnectionStringExpression.GetValueAsync(TestContext.Current.CancellationToken);
+
+        var url = new MongoDB.Driver.MongoUrl(connectionString);
+        Assert.Equal(("admin", Password, "localhost:27017"), (url.Username, url.Password, url.Server.ToString()));
+    }
+
     [Fact]
     public async Task ServerWaitsForAndReferencesBothDatabasesAndClientWaitsForServer()
     {
@@ -63,10 +79,10 @@ public sealed class ContainersModeModelTests
         Assert.Equal("{server.bindings.http.url}", clientEnvironment["services__server__http__0"]);
     }
 
-    private static async Task<IResourceCollection> BuildModelAsync()
+    private static async Task<IResourceCollection> BuildModelAsync(params string[] args)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
-            ["Infrastructure=containers"], TestContext.Current.CancellationToken);
+            ["Infrastructure=containers", .. args], TestContext.Current.CancellationToken);
         return builder.Resources;
     }
 

@@ -5,7 +5,7 @@ using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 
-// MongoDB configured (ConnectionStrings:mongo given to the AppHost) but unreachable: the real driver, the real
+// MongoDB configured (ConnectionStrings:mongo given to the AppHost) but stalled (accepts, never answers): the real driver, the real
 // failure. The success path needs a real server, which this machine cannot run; see MongoSuccessPath.
 public sealed class MongoIntegrationTests(MongoIntegrationTests.UnreachableMongoAppHost fixture)
     : IClassFixture<MongoIntegrationTests.UnreachableMongoAppHost>
@@ -77,15 +77,22 @@ public sealed class MongoIntegrationTests(MongoIntegrationTests.UnreachableMongo
         Assert.Matches("^[a-z]{12}$", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
+    // MongoDB's address accepts connections and never answers: the worst kind of dead server.
     public sealed class UnreachableMongoAppHost : IAsyncLifetime
     {
+        private readonly BlackHoleListener _stalledMongo = new();
+
         public PingAppHost AppHost { get; private set; } = null!;
 
         public async ValueTask InitializeAsync() =>
             AppHost = await PingAppHost.StartAsync(
-                $"ConnectionStrings:mongo=mongodb://127.0.0.1:{LoopbackPorts.Unused()}/",
+                $"ConnectionStrings:mongo=mongodb://127.0.0.1:{_stalledMongo.Port}/",
                 "Client:Count=1");
 
-        public async ValueTask DisposeAsync() => await AppHost.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await AppHost.DisposeAsync();
+            _stalledMongo.Dispose();
+        }
     }
 }

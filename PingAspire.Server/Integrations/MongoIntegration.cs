@@ -4,8 +4,8 @@ using MongoDB.Driver;
 
 namespace PingAspire.Server.Integrations;
 
-// The tutorial's pymongo_integration: find_one() in db "opentelemetry-tests", collection "tests",
-// with server selection bounded at 2 s so that an unreachable MongoDB fails the request quickly.
+// The tutorial's pymongo_integration: find_one() in db "opentelemetry-tests", collection "tests", with server
+// selection, connect and each socket operation bounded at 2 s so that a dead or stalled MongoDB fails the request quickly.
 public sealed class MongoIntegration(IConfiguration configuration, ILogger<MongoIntegration> logger)
     : Integration("mongo", "mongodb", "findOne", logger)
 {
@@ -30,6 +30,8 @@ public sealed class MongoIntegration(IConfiguration configuration, ILogger<Mongo
         var settings = MongoClientSettings.FromConnectionString(connectionString);
         settings.ServerSelectionTimeout = TimeSpan.FromSeconds(2);
         settings.ConnectTimeout = TimeSpan.FromSeconds(2);
+        // A server that accepts and then stalls would hold the request forever: bound every read and write too.
+        settings.SocketTimeout = TimeSpan.FromSeconds(2);
         return new MongoClient(settings).GetDatabase(DatabaseName).GetCollection<BsonDocument>(CollectionName);
     }
 }
