@@ -11,7 +11,9 @@ public sealed class GarnetResource(string name) : Resource(name), IResourceWithC
 {
     private GarnetServer? _server;
 
-    public int Port { get; } = FindFreeLoopbackPort();
+    // Chosen free, but only bound when Garnet starts: another process may take it in between. A failed start picks
+    // a new one, and the connection string (read when a dependent starts) follows it.
+    public int Port { get; private set; } = FindFreeLoopbackPort();
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
@@ -26,14 +28,25 @@ public sealed class GarnetResource(string name) : Resource(name), IResourceWithC
         }
 
         // Loopback only, and small: this is a demo store, not a cache sized for production.
-        _server = new GarnetServer(
-        [
-            "--bind", IPAddress.Loopback.ToString(),
-            "--port", Port.ToString(CultureInfo.InvariantCulture),
-            "--memory", "64m",
-            "--index", "16m",
-        ]);
-        _server.Start();
+        GarnetServer? server = null;
+        try
+        {
+            server = new GarnetServer(
+            [
+                "--bind", IPAddress.Loopback.ToString(),
+                "--port", Port.ToString(CultureInfo.InvariantCulture),
+                "--memory", "64m",
+                "--index", "16m",
+            ]);
+            server.Start();
+            _server = server;
+        }
+        catch
+        {
+            server?.Dispose();
+            Port = FindFreeLoopbackPort();
+            throw;
+        }
     }
 
     public void Stop()

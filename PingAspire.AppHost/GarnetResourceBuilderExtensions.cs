@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace PingAspire.AppHost;
 
@@ -20,23 +21,48 @@ public static class GarnetResourceBuilderExtensions
             {
                 e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(garnet.Stop);
                 await e.Eventing.PublishAsync(new BeforeResourceStartedEvent(garnet, e.Services), cancellationToken);
-                await StartAsync(garnet, e.Notifications);
-                await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(garnet, e.Services), cancellationToken);
+                if (await StartAsync(garnet, e.Services) is null)
+                {
+                    await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(garnet, e.Services), cancellationToken);
+                }
             })
             .WithCommand(KnownResourceCommands.StopCommand, "Stop",
                 context => StopAsync(context.Services, (GarnetResource)FindResource(context)),
                 new CommandOptions { IconName = "Stop", UpdateState = c => EnabledIn(c, KnownResourceStates.Running) })
             .WithCommand(KnownResourceCommands.StartCommand, "Start",
                 context => StartCommandAsync(context.Services, (GarnetResource)FindResource(context)),
-                new CommandOptions { IconName = "Play", UpdateState = c => EnabledIn(c, KnownResourceStates.Exited) });
+                new CommandOptions
+                {
+                    IconName = "Play",
+                    UpdateState = c => EnabledIn(c, KnownResourceStates.Exited) == ResourceCommandState.Enabled
+                        ? ResourceCommandState.Enabled
+                        : EnabledIn(c, KnownResourceStates.FailedToStart),
+                });
 
     private static ResourceCommandState EnabledIn(UpdateCommandStateContext context, string state) =>
         context.ResourceSnapshot.State?.Text == state ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
-    private static async Task StartAsync(GarnetResource garnet, ResourceNotificationService notifications)
+    // Returns why Garnet could not start (e.g. its port was taken), or null once it runs. A failure is shown as the
+    // resource's state, with the reason in its log; its dependents' WaitFor then fails instead of waiting forever.
+    private static async Task<string?> StartAsync(GarnetResource garnet, IServiceProvider services)
     {
+        var notifications = services.GetRequiredService<ResourceNotificationService>();
         await notifications.PublishUpdateAsync(garnet, s => s with { State = KnownResourceStates.Starting });
-        garnet.Start();
+        try
+        {
+            garnet.Start();
+        }
+        catch (Exception exception)
+        {
+            var reason = $"Garnet failed to start: {exception.Message} (the next start uses port {garnet.Port})";
+            services.GetRequiredService<ResourceLoggerService>().GetLogger(garnet).LogError(exception, "{Reason}", reason);
+            await notifications.PublishUpdateAsync(garnet, s => s with
+            {
+                State = new ResourceStateSnapshot(KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error),
+            });
+            return reason;
+        }
+
         await notifications.PublishUpdateAsync(garnet, s => s with
         {
             State = KnownResourceStates.Running,
@@ -44,6 +70,7 @@ public static class GarnetResourceBuilderExtensions
             StopTimeStamp = null,
             Urls = [new UrlSnapshot("tcp", $"tcp://127.0.0.1:{garnet.Port}", IsInternal: false)],
         });
+        return null;
     }
 
     private static async Task<ExecuteCommandResult> StopAsync(IServiceProvider services, GarnetResource garnet)
@@ -57,11 +84,8 @@ public static class GarnetResourceBuilderExtensions
         return CommandResults.Success();
     }
 
-    private static async Task<ExecuteCommandResult> StartCommandAsync(IServiceProvider services, GarnetResource garnet)
-    {
-        await StartAsync(garnet, services.GetRequiredService<ResourceNotificationService>());
-        return CommandResults.Success();
-    }
+    private static async Task<ExecuteCommandResult> StartCommandAsync(IServiceProvider services, GarnetResource garnet) =>
+        await StartAsync(garnet, services) is { } reason ? CommandResults.Failure(reason) : CommandResults.Success();
 
     private static IResource FindResource(ExecuteCommandContext context) =>
         context.Services.GetRequiredService<DistributedApplicationModel>().Resources

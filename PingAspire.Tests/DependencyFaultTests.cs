@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using PingAspire.AppHost;
 using Aspire.Hosting.ApplicationModel;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
@@ -45,6 +48,36 @@ public sealed class DependencyFaultTests
 
         await app.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand);
         await PollUntilOkAsync(http, "/ping");
+    }
+
+    // Garnet's port is chosen free but bound only at start, so another process can take it first. The resource must
+    // say so (FailedToStart, the reason in its log and the command's answer), and Start must really retry, on a new port.
+    [Fact]
+    public async Task GarnetWhosePortIsTakenFailsVisiblyAndStartRetriesOnANewPort()
+    {
+        await using var app = await PingAppHost.StartAsync("Client:Count=1");
+        var garnet = app.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<GarnetResource>().Single();
+        await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
+        var taken = garnet.Port;
+        using var squatter = new TcpListener(IPAddress.Loopback, taken);
+        squatter.Start();
+
+        using var timeout = new CancellationTokenSource(Timeouts.Request);
+        var failed = await app.App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.False(failed.Success);
+        Assert.Contains("Garnet failed to start", failed.Message, StringComparison.Ordinal);
+        await app.App.ResourceNotifications.WaitForResourceAsync("redis", KnownResourceStates.FailedToStart, timeout.Token);
+
+        await app.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand);
+        await app.App.ResourceNotifications.WaitForResourceAsync("redis", KnownResourceStates.Running, timeout.Token);
+        Assert.NotEqual(taken, garnet.Port);
+        using var redis = new TcpClient();
+        await redis.ConnectAsync(IPAddress.Loopback, garnet.Port, timeout.Token);
+        var stream = redis.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
+        var reply = new byte[7];
+        await stream.ReadExactlyAsync(reply, timeout.Token);
+        Assert.Equal("+PONG\r\n", System.Text.Encoding.ASCII.GetString(reply));
     }
 
     [Fact]
