@@ -84,6 +84,29 @@ public sealed class TraceContextHarnessTests(TraceContextHarnessTests.HarnessApp
         Assert.Matches($"^00-{TraceId}-[0-9a-f]{{16}}-00$", callback["traceparent"].ToString());
     }
 
+    public static TheoryData<string, string> BadCases => new()
+    {
+        { "a case without url", """[{ "arguments": [] }]""" },
+        { "a relative url", """[{ "url": "/callback", "arguments": [] }]""" },
+        { "too many cases", "[" + string.Join(",", Enumerable.Repeat("""{ "url": "http://127.0.0.1:1/", "arguments": [] }""", 33)) + "]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCases))]
+    public async Task BadTestCasesAreABadRequestProblem(string @case, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/test")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await fixture.AppHost.CreateServerClient().SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{@case}: {response.StatusCode}");
+        Assert.Equal("Invalid test cases", (await response.ReadProblemAsync()).Title);
+        Assert.DoesNotContain(fixture.Harness.Requests, r => r.Path == "/");
+    }
+
     private static string Members(int count) => string.Join(",", Enumerable.Range(0, count).Select(i => $"k{i}=v{i}"));
 
     public sealed class HarnessAppHost : IAsyncLifetime
