@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace PingAspire.AppHost;
 
 // What each project needs to describe itself and to reach Lightstep; the tracing itself is built in the project
-// (PingAspire.ServiceDefaults/Tracing).
+// (PingAspire.ServiceDefaults/Telemetry/ManualTelemetry.cs).
 public static class ProjectResourceBuilderExtensions
 {
     public const string ResourceAttributesVariable = "OTEL_RESOURCE_ATTRIBUTES";

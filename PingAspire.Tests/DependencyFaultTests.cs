@@ -80,6 +80,42 @@ public sealed class DependencyFaultTests
         Assert.Equal("+PONG\r\n", System.Text.Encoding.ASCII.GetString(reply));
     }
 
+    // An outage under load must not flood the log: the first failure with its exception, then a count per interval.
+    [Fact]
+    public async Task AThousandFailingRequestsWriteABoundedLog()
+    {
+        const int Failing = 1000;
+        await using var app = await PingAppHost.StartAsync("Client:Count=1");
+        using var http = app.CreateServerClient();
+        await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
+        for (var i = 0; i < Failing; i++)
+        {
+            using var response = await new DirectRequest().SendAsync(http, "/redis/1");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        }
+
+        // The burst's count is written with the first failure of the next interval: keep failing, slowly, until it is.
+        // That line comes after every line of the burst, so from then on the log holds all it will hold of it.
+        var deadline = Stopwatch.StartNew();
+        string? summary;
+        while ((summary = app.LogLines.FirstOrDefault(line => line.StartsWith("server:", StringComparison.Ordinal)
+            && line.Contains("more times", StringComparison.Ordinal))) is null)
+        {
+            Assert.True(deadline.Elapsed < Timeouts.SpansArrive, $"no failure count in the log after {deadline.Elapsed}");
+            using var response = await new DirectRequest().SendAsync(http, "/redis/1");
+            await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+        }
+
+        var serverLines = app.LogLines.Where(line => line.StartsWith("server:", StringComparison.Ordinal)).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"{serverLines.Count} server log lines; {summary}");
+        var counted = int.Parse(System.Text.RegularExpressions.Regex.Match(summary, @"failed (\d+) more times").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(counted, Failing - 1, Failing + 100);
+        Assert.InRange(serverLines.Count(line => line.Contains("redis failed", StringComparison.Ordinal)), 2, 4);
+        // One stack trace per 10 s instead of one per request (about 20 lines each: 20,000 lines for this burst).
+        Assert.InRange(serverLines.Count, 1, 200);
+    }
+
     [Fact]
     public async Task UnwritableSqliteFileFailsTheSqlIntegrationOnly()
     {

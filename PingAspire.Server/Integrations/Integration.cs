@@ -8,6 +8,13 @@ namespace PingAspire.Server.Integrations;
 // `with tracer.start_as_current_span(...)`). DB attributes: https://opentelemetry.io/docs/specs/semconv/database/
 public abstract class Integration(string name, string dbSystem, string operation, ILogger logger)
 {
+    // An outage under load would write one stack trace per request. Instead: the first failure of each interval with
+    // its exception, and how many failures the interval before it swallowed. Every span still has its own exception.
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+    private readonly Lock _logGate = new();
+    private long _intervalStart;
+    private int _unlogged;
+
     public string Name => name;
 
     public abstract bool IsConfigured { get; }
@@ -27,9 +34,33 @@ public abstract class Integration(string name, string dbSystem, string operation
         {
             operationSpan.RecordFailure(exception);
             integrationSpan?.SetStatus(ActivityStatusCode.Error, $"{name} failed");
-            logger.LogWarning(exception, "{Integration} failed", name);
+            LogFailure(exception);
             return false;
         }
+    }
+
+    private void LogFailure(Exception exception)
+    {
+        int unlogged;
+        lock (_logGate)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (_intervalStart != 0 && Stopwatch.GetElapsedTime(_intervalStart, now) < LogInterval)
+            {
+                _unlogged++;
+                return;
+            }
+
+            (unlogged, _unlogged, _intervalStart) = (_unlogged, 0, now);
+        }
+
+        if (unlogged > 0)
+        {
+            logger.LogWarning("{Integration} failed {Count} more times within {Seconds} s (each recorded on its span)",
+                name, unlogged, LogInterval.TotalSeconds);
+        }
+
+        logger.LogWarning(exception, "{Integration} failed", name);
     }
 
     protected abstract Task ExecuteAsync(Activity? span, int length, CancellationToken cancellationToken);

@@ -66,7 +66,7 @@ public static class ManualTelemetry
             logger.LogInformation("Using default service name {ServiceName}", DefaultServiceName);
         }
 
-        return new TracingPipeline(provider, processors, lossReporter);
+        return new TracingPipeline(provider, processors, lossReporter, logger);
     }
 
     // The tutorial's default service name where the SDK's would be unknown_service:<process>. It comes first, so the
@@ -126,7 +126,8 @@ public static class ManualTelemetry
     }
 
     public sealed class TracingPipeline(
-        TracerProvider provider, BatchActivityExportProcessor[] processors, SpanLossReporter lossReporter) : IDisposable
+        TracerProvider provider, BatchActivityExportProcessor[] processors, SpanLossReporter lossReporter, ILogger logger)
+        : IDisposable
     {
         public TracerProvider Provider => provider;
 
@@ -141,6 +142,8 @@ public static class ManualTelemetry
             Task.WaitAll([.. processors.Select(processor => Task.Run(() => processor.Shutdown(budget)))]);
             provider.Dispose();
             lossReporter.Dispose();
+            // The last line a process writes about its telemetry: what it could not deliver, and that nothing follows.
+            logger.LogInformation("Telemetry shut down; {Dropped} spans dropped in all", lossReporter.DroppedSpans);
         }
     }
 
