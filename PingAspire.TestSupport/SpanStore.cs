@@ -55,8 +55,6 @@ public sealed class SpanStore
         }
     }
 
-    public IReadOnlyList<ReceivedSpan> InTrace(string traceId) => All.Where(s => s.TraceId == traceId).ToList();
-
     public void Add(ExportTraceServiceRequest request, IReadOnlyDictionary<string, string> headers)
     {
         var received = (

@@ -147,11 +147,7 @@ public sealed class DependencyFaultTests
     private static async Task<IReadOnlyList<ReceivedSpan>> TraceOfAsync(PingAppHost app, DirectRequest request, int expectedSpans)
     {
         var server = await request.ServerSpanAsync(app.Dashboard.Spans);
-        return await app.Dashboard.Spans.WaitForAsync(spans =>
-        {
-            var trace = spans.Where(s => s.TraceId == server.TraceId).ToList();
-            return trace.Count == expectedSpans ? trace : null;
-        }, Timeouts.SpansArrive, $"{expectedSpans} spans of the failed request");
+        return await app.Dashboard.Spans.WaitForTraceAsync(server.TraceId, expectedSpans, $"{expectedSpans} spans of the failed request");
     }
 
     // Recovery is the multiplexer reconnecting in the background: poll with a deadline.

@@ -30,11 +30,7 @@ public sealed class MongoIntegrationTests(MongoIntegrationTests.UnreachableMongo
         var server = await request.ServerSpanAsync(Spans);
         Assert.Equal(Status.Types.StatusCode.Error, server.StatusCode);
         Assert.Equal("503", server.Attributes["http.response.status_code"]);
-        var trace = await Spans.WaitForAsync(spans =>
-        {
-            var inTrace = spans.Where(s => s.TraceId == server.TraceId).ToList();
-            return inTrace.Count == 7 ? inTrace : null;
-        }, Timeouts.SpansArrive, "server span with three integrations and their operations");
+        var trace = await Spans.WaitForTraceAsync(server.TraceId, 7, "server span with three integrations and their operations");
 
         var mongo = trace.SingleChild(server, "mongo_integration");
         var mongoOperation = trace.SingleChild(mongo, "server mongo operation");

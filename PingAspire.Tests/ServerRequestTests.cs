@@ -27,11 +27,7 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         var server = await request.ServerSpanAsync(Spans);
         Assert.Equal($"GET {string.Format(route, "{length}")}", server.Name);
         Assert.Equal(string.Format(route, "{length}"), server.Attributes["http.route"]);
-        var trace = await Spans.WaitForAsync(spans =>
-        {
-            var inTrace = spans.Where(s => s.TraceId == server.TraceId).ToList();
-            return inTrace.Count == 3 ? inTrace : null;
-        }, Timeouts.SpansArrive, "server span, integration span and operation span");
+        var trace = await Spans.WaitForTraceAsync(server.TraceId, 3, "server span, integration span and operation span");
         var integrationSpan = trace.SingleChild(server, $"{integration}_integration");
         trace.SingleChild(integrationSpan, $"server {integration} operation");
     }

@@ -32,4 +32,16 @@ public static class TraceQueries
     public static Task<ReceivedSpan> WaitForServerSpanAsync(this SpanStore store, Func<ReceivedSpan, bool> match, string waitingFor) =>
         store.WaitForAsync(spans => spans.FirstOrDefault(s => s.Kind == Span.Types.SpanKind.Server && match(s)),
             Timeouts.SpansArrive, waitingFor);
+
+    // All spans of one trace, once `count` of them have arrived; more than `count` fails the test.
+    public static async Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(this SpanStore store, string traceId, int count, string waitingFor)
+    {
+        var trace = await store.WaitForAsync(spans =>
+        {
+            var inTrace = spans.Where(s => s.TraceId == traceId).ToList();
+            return inTrace.Count >= count ? inTrace : null;
+        }, Timeouts.SpansArrive, waitingFor);
+        Assert.Equal(count, trace.Count);
+        return trace;
+    }
 }
