@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using PingAspire.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -13,6 +14,8 @@ var server = builder.AddProject<Projects.PingAspire_Server>("server")
     .WithPingTelemetry(serviceVersion: "10.10.9")
     .WithForwardedSection("TraceContextTest")
     .WithHttpHealthCheck("/health")
+    .WithFaultCommands()
+    .WithReplicas(builder.Configuration.GetValue("Server:Replicas", 1))
     .WithReference(redis)
     .WaitFor(redis)
     .WithReference(sql)

@@ -28,7 +28,7 @@ public enum Tracing
 // The server's own endpoints (PingApi) and integrations, hosted in-process on loopback Kestrel, with one of three
 // tracing set-ups:
 //   off    - no TracerProvider at all;
-//   manual - this repository's: hand-built provider, extract + spans, built-in propagation off;
+//   manual - this repository's: hand-built traces, logs and metrics, extract + spans, built-in propagation off;
 //   manualnoexport - the same without an exporter: what the spans cost before the batch export's share;
 //   auto   - what Aspire's default ServiceDefaults does: ASP.NET Core + HttpClient instrumentation, OTLP exporter.
 // /bench/text answers without touching a dependency, so that it shows the tracing cost alone.
@@ -45,12 +45,13 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The SDK's exporter and batch options read OTEL_* from the process environment, as under the AppHost.
+        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", tracing == Tracing.ManualNoExport ? null : otlpEndpoint.ToString());
+        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+        Environment.SetEnvironmentVariable("OTEL_BSP_SCHEDULE_DELAY", "1000");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = tracing == Tracing.ManualNoExport ? null : otlpEndpoint.ToString(),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
             ["OTEL_SERVICE_NAME"] = "server",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
             ["ConnectionStrings:redis"] = dependencies.RedisConnectionString,
             ["ConnectionStrings:sql"] = dependencies.SqlConnectionString,
         });

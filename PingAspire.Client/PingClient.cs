@@ -20,6 +20,10 @@ public sealed class PingClient(HttpClient http, IOptions<ClientOptions> options)
             .SetTag("server.address", url.Host)
             .SetTag("server.port", url.Port);
 
+        // The same request, counted: http.client.request.duration by status, or by error.type when it failed.
+        var started = Stopwatch.GetTimestamp();
+        var tags = new TagList { { "http.request.method", "GET" }, { "server.address", url.Host }, { "server.port", url.Port } };
+
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (span is not null && options.Value.PropagateTraceContext)
         {
@@ -32,11 +36,13 @@ public sealed class PingClient(HttpClient http, IOptions<ClientOptions> options)
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var statusCode = (int)response.StatusCode;
             span?.SetTag("http.response.status_code", statusCode);
+            tags.Add("http.response.status_code", statusCode);
             // A 4xx is an error for a CLIENT span (unlike for a SERVER span).
             if (statusCode >= 400)
             {
-                span?.SetTag("error.type", statusCode.ToString(CultureInfo.InvariantCulture))
-                    .SetStatus(ActivityStatusCode.Error);
+                var errorType = statusCode.ToString(CultureInfo.InvariantCulture);
+                span?.SetTag("error.type", errorType).SetStatus(ActivityStatusCode.Error);
+                tags.Add("error.type", errorType);
             }
 
             return new PingResult(url, statusCode, body.Length, null);
@@ -44,7 +50,12 @@ public sealed class PingClient(HttpClient http, IOptions<ClientOptions> options)
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             span.RecordFailure(exception);
+            tags.Add("error.type", exception.GetType().FullName);
             return new PingResult(url, null, 0, exception.Message);
+        }
+        finally
+        {
+            ClientTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         }
     }
 }

@@ -16,5 +16,6 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapPingApi();
 app.MapTraceContextTestApi(app.Configuration);
+app.MapFaultsApi();
 
 app.Run();

@@ -11,6 +11,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     private const string LivenessTag = "live";
+    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromSeconds(2);
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string activitySourceName)
         where TBuilder : IHostApplicationBuilder
@@ -19,7 +20,10 @@ public static class Extensions
         builder.DisableBuiltInPropagation();
 
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery()
+            // With replicas behind one address, the orchestrator's proxy balances connections, not requests: a pooled
+            // connection that lives for ever would send every request to the same replica.
+            .ConfigurePrimaryHttpMessageHandler((handler, _) => ((SocketsHttpHandler)handler).PooledConnectionLifetime = ConnectionLifetime));
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);

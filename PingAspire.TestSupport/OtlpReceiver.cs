@@ -8,7 +8,7 @@ using PingAspire.TestSupport.Otlp;
 
 namespace PingAspire.TestSupport;
 
-// A real OTLP/gRPC trace endpoint on a free loopback port: the tests' oracle. The projects export to it exactly as
+// A real OTLP/gRPC endpoint (traces, logs, metrics) on a free loopback port: the tests' oracle. The projects export to it exactly as
 // they would to the Aspire dashboard or to Lightstep, so what the tests see is what went over the wire.
 public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDisposable
 {
@@ -32,6 +32,8 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
 
         var app = builder.Build();
         app.MapGrpcService<TraceServiceEndpoint>();
+        app.MapGrpcService<LogsServiceEndpoint>();
+        app.MapGrpcService<MetricsServiceEndpoint>();
         await app.StartAsync();
         return new OtlpReceiver(app, spans);
     }
@@ -55,6 +57,32 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
             }
 
             return new ExportTraceServiceResponse();
+        }
+    }
+
+    private sealed class LogsServiceEndpoint(SpanStore spans, Behaviour behaviour) : LogsService.LogsServiceBase
+    {
+        public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
+        {
+            if (behaviour.KeepSpans)
+            {
+                spans.Add(request);
+            }
+
+            return Task.FromResult(new ExportLogsServiceResponse());
+        }
+    }
+
+    private sealed class MetricsServiceEndpoint(SpanStore spans, Behaviour behaviour) : MetricsService.MetricsServiceBase
+    {
+        public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
+        {
+            if (behaviour.KeepSpans)
+            {
+                spans.Add(request);
+            }
+
+            return Task.FromResult(new ExportMetricsServiceResponse());
         }
     }
 }

@@ -17,7 +17,8 @@ public sealed record ReceivedSpan(
     IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyList<string> EventNames,
     IReadOnlyDictionary<string, string> Resource,
-    string Scope)
+    string Scope,
+    TimeSpan Duration)
 {
     // OTLP span flags: bit 8 says whether the parent's remoteness is known, bit 9 that the parent is remote.
     public bool HasRemoteParent => (Flags & 0x300) == 0x300;
@@ -25,11 +26,31 @@ public sealed record ReceivedSpan(
     public string ServiceName => Resource.GetValueOrDefault("service.name", "");
 }
 
-// Everything the receiver was sent, flattened into spans, plus the headers of each export call.
+// A log record as exported: the trace and span it was written in, its severity and body.
+public sealed record ReceivedLog(
+    string TraceId,
+    string SpanId,
+    string SeverityText,
+    string Body,
+    IReadOnlyDictionary<string, string> Attributes,
+    IReadOnlyDictionary<string, string> Resource);
+
+// One data point of a metric: a histogram's count of measurements, or a sum's or gauge's value.
+public sealed record ReceivedMetricPoint(
+    string Name,
+    string Unit,
+    double Value,
+    IReadOnlyDictionary<string, string> Attributes,
+    IReadOnlyDictionary<string, string> Resource,
+    string Scope);
+
+// Everything the receiver was sent (spans, log records, metric points), plus the headers of each trace export call.
 public sealed class SpanStore
 {
     private readonly Lock _gate = new();
     private readonly List<ReceivedSpan> _spans = [];
+    private readonly List<ReceivedLog> _logs = [];
+    private readonly List<ReceivedMetricPoint> _metricPoints = [];
     private readonly List<IReadOnlyDictionary<string, string>> _headers = [];
     private TaskCompletionSource _changed = NewSignal();
 
@@ -40,6 +61,28 @@ public sealed class SpanStore
             lock (_gate)
             {
                 return [.. _spans];
+            }
+        }
+    }
+
+    public IReadOnlyList<ReceivedLog> Logs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _logs];
+            }
+        }
+    }
+
+    public IReadOnlyList<ReceivedMetricPoint> MetricPoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _metricPoints];
             }
         }
     }
@@ -75,13 +118,58 @@ public sealed class SpanStore
                 Flatten(span.Attributes),
                 span.Events.Select(e => e.Name).ToList(),
                 resource,
-                scopeSpans.Scope?.Name ?? "")).ToList();
+                scopeSpans.Scope?.Name ?? "",
+                TimeSpan.FromTicks((long)(span.EndTimeUnixNano - span.StartTimeUnixNano) / 100))).ToList();
 
-        TaskCompletionSource changed;
-        lock (_gate)
+        Append(() =>
         {
             _spans.AddRange(received);
             _headers.Add(headers);
+        });
+    }
+
+    public void Add(ExportLogsServiceRequest request)
+    {
+        var received = (
+            from resourceLogs in request.ResourceLogs
+            let resource = Flatten(resourceLogs.Resource?.Attributes ?? [])
+            from scopeLogs in resourceLogs.ScopeLogs
+            from log in scopeLogs.LogRecords
+            select new ReceivedLog(
+                Hex(log.TraceId), Hex(log.SpanId), log.SeverityText, Render(log.Body), Flatten(log.Attributes), resource)).ToList();
+        Append(() => _logs.AddRange(received));
+    }
+
+    public void Add(ExportMetricsServiceRequest request)
+    {
+        var received = (
+            from resourceMetrics in request.ResourceMetrics
+            let resource = Flatten(resourceMetrics.Resource?.Attributes ?? [])
+            from scopeMetrics in resourceMetrics.ScopeMetrics
+            from metric in scopeMetrics.Metrics
+            from point in Points(metric)
+            select new ReceivedMetricPoint(metric.Name, metric.Unit, point.Value, point.Attributes, resource, scopeMetrics.Scope?.Name ?? "")).ToList();
+        Append(() => _metricPoints.AddRange(received));
+    }
+
+    private static IEnumerable<(double Value, IReadOnlyDictionary<string, string> Attributes)> Points(Metric metric) =>
+        metric.DataCase switch
+        {
+            Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints.Select(p => ((double)p.Count, (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
+            Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Select(p => (Number(p), (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
+            Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Select(p => (Number(p), (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
+            _ => [],
+        };
+
+    private static double Number(NumberDataPoint point) =>
+        point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble;
+
+    private void Append(Action add)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            add();
             changed = _changed;
             _changed = NewSignal();
         }
@@ -91,8 +179,13 @@ public sealed class SpanStore
 
     // Waits until the condition holds over everything received so far, or fails at the deadline saying what it
     // was waiting for. Woken by each export: no polling interval, no sleep.
-    public async Task<T> WaitForAsync<T>(
+    public Task<T> WaitForAsync<T>(
         Func<IReadOnlyList<ReceivedSpan>, T?> query, TimeSpan timeout, string waitingFor)
+        where T : class =>
+        WaitUntilAsync(() => query(All), timeout, waitingFor);
+
+    // The same over anything received (log records, metric points): woken by each export.
+    public async Task<T> WaitUntilAsync<T>(Func<T?> probe, TimeSpan timeout, string waitingFor)
         where T : class
     {
         using var deadline = new CancellationTokenSource(timeout);
@@ -104,7 +197,7 @@ public sealed class SpanStore
                 changed = _changed.Task;
             }
 
-            if (query(All) is { } result)
+            if (probe() is { } result)
             {
                 return result;
             }

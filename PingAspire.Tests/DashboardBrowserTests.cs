@@ -64,6 +64,20 @@ public sealed class DashboardBrowserTests
         await Expect(page.GetByText("HTTP GET 503", new() { Exact = true }).First);
         await Expect(page.GetByText("StackExchange.Redis.RedisConnectionException").First);
         await SaveScreenshotAsync(page, "trace-redis-down.png");
+
+        // From the failed trace to its warning: the structured logs of that trace id.
+        await page.GotoAsync(new Uri(app.DashboardLoginUrl, $"/structuredlogs?traceId={failed}").ToString());
+        await Expect(page.GetByText("redis failed").First);
+        await SaveScreenshotAsync(page, "logs-of-failed-trace.png");
+
+        // The RED metrics, recorded by hand: the server's request duration by route and status.
+        await page.GotoAsync(new Uri(app.DashboardLoginUrl,
+            "/metrics/resource/server?meter=PingAspire.Server&instrument=http.server.request.duration&duration=5&view=Graph").ToString());
+        await Expect(page.GetByText("http.server.request.duration").First);
+        await Expect(page.GetByText("db.client.operation.duration").First);
+        // The histogram is drawn with its percentiles once the page has loaded the data points.
+        await Expect(page.GetByText("P99").First);
+        await SaveScreenshotAsync(page, "metrics-server.png");
     }
 
     // A client trace whose six spans (client, server, two integrations, two operations) have all been exported.

@@ -72,7 +72,7 @@ public sealed class ManualTelemetryTests
         builder.AddServiceDefaults(SourceName);
         using var host = builder.Build();
 
-        Assert.Null(host.Services.GetService<ManualTelemetry.TracingPipeline>());
+        Assert.Null(host.Services.GetService<ManualTelemetry.TelemetryPipeline>());
     }
 
     // The SDK shuts a provider's processors down one after another out of one 5 s budget: with the dashboard's
@@ -116,7 +116,7 @@ public sealed class ManualTelemetryTests
     private static Dictionary<string, object> ResourceOf(params (string Key, string Value)[] settings)
     {
         using var pipeline = ManualTelemetry.Build(Configuration(settings), NullLogger.Instance, SourceName);
-        return pipeline.Provider.GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
+        return pipeline.TracerProvider.GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
     }
 
     private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>

@@ -22,6 +22,8 @@ public sealed class TelemetryBackendFaultTests
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "1000"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "512"),
         ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "128"),
+        // Spans are what this test measures; metrics exported every 500 ms under that 1 s timeout would add noise.
+        ("OTEL_METRIC_EXPORT_INTERVAL", "60000"),
     ];
 
     [Fact]
@@ -111,7 +113,11 @@ public sealed class TelemetryBackendFaultTests
             // Absence is only said of a complete log: stop the server and wait for the last line its telemetry writes.
             await app.ExecuteCommandAsync("server", KnownResourceCommands.StopCommand);
             await app.WaitForLogLinesAsync("server", "Telemetry shut down; 0 spans dropped");
-            Assert.DoesNotContain(app.LogLines, line => line.Contains("OpenTelemetry-", StringComparison.Ordinal) || line.Contains("Dropped", StringComparison.Ordinal));
+            // The server is what is measured. (The client, exporting for the first time while it exits, under a 1 s
+            // timeout on two cores busy with the burst, may report a timeout of its own.)
+            var unexpected = app.LogLines.Where(line => line.StartsWith("server:", StringComparison.Ordinal)
+                && (line.Contains("OpenTelemetry-", StringComparison.Ordinal) || line.Contains("Dropped", StringComparison.Ordinal))).ToList();
+            Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected));
         }
 
         var warnings = app.LogLines.Count(line => line.StartsWith("server:", StringComparison.Ordinal)

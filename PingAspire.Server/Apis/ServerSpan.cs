@@ -24,6 +24,7 @@ public static class ServerSpan
         // ASP.NET Core's own (unexported) request Activity. Clearing it makes the span a real root instead.
         Activity.Current = null;
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unknown";
+        var started = Stopwatch.GetTimestamp();
         using var span = ServerTelemetry.Source.StartActivity(
             $"{http.Request.Method} {route}", ActivityKind.Server, parent.ActivityContext);
         http.Items[typeof(ServerSpan)] = span;
@@ -44,18 +45,38 @@ public static class ServerSpan
                 : http.Response.StatusCode;
             span?.SetTag("http.response.status_code", statusCode);
             // Only 5xx marks a SERVER span as failed; a 4xx is the caller's error, not ours.
-            if (statusCode >= 500)
+            var errorType = statusCode >= 500 ? statusCode.ToString(CultureInfo.InvariantCulture) : null;
+            if (errorType is not null)
             {
-                span?.SetTag("error.type", statusCode.ToString(CultureInfo.InvariantCulture)).SetStatus(ActivityStatusCode.Error);
+                span?.SetTag("error.type", errorType).SetStatus(ActivityStatusCode.Error);
             }
 
+            RecordDuration(http.Request.Method, route, statusCode, errorType, started);
             return result;
         }
         catch (Exception exception)
         {
             span.RecordFailure(exception);
+            RecordDuration(http.Request.Method, route, 500, exception.GetType().FullName, started);
             throw;
         }
+    }
+
+    // The RED metric of the endpoint: http.server.request.duration by route and status (errors by error.type).
+    private static void RecordDuration(string method, string route, int statusCode, string? errorType, long started)
+    {
+        var tags = new TagList
+        {
+            { "http.request.method", method },
+            { "http.route", route },
+            { "http.response.status_code", statusCode },
+        };
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        ServerTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
 
     // Problem details carry a traceId, by default ASP.NET Core's hidden request Activity's, which is in no exported

@@ -6,7 +6,7 @@ namespace PingAspire.Server.Integrations;
 // The span shape of the tutorial's redis_integration / pymongo_integration / sqlalchemy_integration functions:
 // an "<name>_integration" span around a "server <name> operation" span, both opened with using (the tutorial's
 // `with tracer.start_as_current_span(...)`). DB attributes: https://opentelemetry.io/docs/specs/semconv/database/
-public abstract class Integration(string name, string dbSystem, string operation, ILogger logger)
+public abstract class Integration(string name, string dbSystem, string operation, ILogger logger, Faults faults)
 {
     // An outage under load would write one stack trace per request. Instead: the first failure of each interval with
     // its exception, and how many failures the interval before it swallowed. Every span still has its own exception.
@@ -25,17 +25,25 @@ public abstract class Integration(string name, string dbSystem, string operation
         using var integrationSpan = ServerTelemetry.Source.StartActivity($"{name}_integration");
         using var operationSpan = ServerTelemetry.Source.StartActivity($"server {name} operation", ActivityKind.Client);
         operationSpan?.SetTag("db.system.name", dbSystem).SetTag("db.operation.name", operation);
+        var started = Stopwatch.GetTimestamp();
+        var tags = new TagList { { "db.system.name", dbSystem }, { "db.operation.name", operation } };
         try
         {
+            await faults.ApplyAsync(name, operationSpan, cancellationToken);
             await ExecuteAsync(operationSpan, length, cancellationToken);
             return true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             operationSpan.RecordFailure(exception);
+            tags.Add("error.type", exception.GetType().FullName);
             integrationSpan?.SetStatus(ActivityStatusCode.Error, $"{name} failed");
             LogFailure(exception);
             return false;
+        }
+        finally
+        {
+            ServerTelemetry.DependencyDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         }
     }
 

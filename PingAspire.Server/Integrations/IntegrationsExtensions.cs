@@ -6,6 +6,7 @@ public static class IntegrationsExtensions
     public static IHostApplicationBuilder AddIntegrations(this IHostApplicationBuilder builder)
     {
         RedisIntegration.AddClient(builder);
+        builder.Services.AddSingleton<Faults>();
         builder.Services.AddSingleton<Integration, RedisIntegration>();
         builder.Services.AddSingleton<Integration, MongoIntegration>();
         builder.Services.AddSingleton<Integration, SqliteIntegration>();

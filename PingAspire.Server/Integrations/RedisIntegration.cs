@@ -7,8 +7,8 @@ namespace PingAspire.Server.Integrations;
 // The tutorial's redis_integration: write the request's length and read it back. One key per request (the tutorial's
 // single "length" key would let concurrent requests read each other's value), expiring so the store stays small.
 // The multiplexer comes from Aspire's Redis client integration, registered only when ConnectionStrings:redis is set.
-public sealed class RedisIntegration(ILogger<RedisIntegration> logger, IConnectionMultiplexer? connection = null)
-    : Integration("redis", "redis", "SET GET", logger)
+public sealed class RedisIntegration(ILogger<RedisIntegration> logger, Faults faults, IConnectionMultiplexer? connection = null)
+    : Integration("redis", "redis", "SET GET", logger, faults)
 {
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromMinutes(1);
 

@@ -5,8 +5,8 @@ namespace PingAspire.Server.Integrations;
 
 // The tutorial's sqlalchemy_integration: create tables person and address if missing, then (going further than
 // create_all) write one person and read it back. SQLite is embedded, so this integration always runs.
-public sealed class SqliteIntegration(IConfiguration configuration, ILogger<SqliteIntegration> logger)
-    : Integration("sql", "sqlite", "INSERT DELETE", logger)
+public sealed class SqliteIntegration(IConfiguration configuration, ILogger<SqliteIntegration> logger, Faults faults)
+    : Integration("sql", "sqlite", "INSERT DELETE", logger, faults)
 {
     // The AppHost passes ConnectionStrings:sql; run alone, the server keeps its file in the user's own data folder
     // (a shared one in the temp folder would be readonly for everyone but whoever created it first).

@@ -4,14 +4,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace PingAspire.ServiceDefaults.Telemetry;
 
 // The tutorial's common.py: a resource with a default service name, a TracerProvider, and one BatchSpanProcessor per
-// OTLP exporter (the Aspire dashboard, and Lightstep with its access-token header). The SDK reads every OTEL_*
-// variable itself; this file adds only what the SDK has no setting for.
+// OTLP exporter (the Aspire dashboard, and Lightstep with its access-token header) — and the same two destinations,
+// built the same way, for logs and metrics. The SDK reads every OTEL_* variable itself; this file adds only what the
+// SDK has no setting for.
 public static class ManualTelemetry
 {
     public const string DefaultServiceName = "pingaspire-manual-otlp";
@@ -19,54 +22,98 @@ public static class ManualTelemetry
     public const string LightstepTokenHeader = "lightstep-access-token";
     public const string LoggerName = "PingAspire.Telemetry";
 
-    // Each exporter's own time to flush at shutdown; they flush in parallel (see TracingPipeline.Dispose).
+    // Each exporter's own time to flush at shutdown; they flush in parallel (see TelemetryPipeline.Dispose).
     private static readonly TimeSpan ShutdownBudget = TimeSpan.FromSeconds(5);
 
-    public static IHostApplicationBuilder AddManualTelemetry(this IHostApplicationBuilder builder, string activitySourceName)
+    // sourceName names both the process's ActivitySource and its Meter.
+    public static IHostApplicationBuilder AddManualTelemetry(this IHostApplicationBuilder builder, string sourceName)
     {
-        // The standard switch: with OTEL_SDK_DISABLED=true no provider exists, so no span is ever recorded.
+        // The standard switch: with OTEL_SDK_DISABLED=true nothing is built, so nothing is recorded or exported.
         if (builder.Configuration.GetValue("OTEL_SDK_DISABLED", false))
         {
             return builder;
         }
 
-        // A DI singleton, so the host disposes it when it stops: that is the final flush.
-        builder.Services.AddSingleton(services => Build(
-            builder.Configuration, services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), activitySourceName));
+        // Logs: ILogger records, each stamped with the trace and span id of the span current when it was written.
+        var destinations = Destinations(builder.Configuration);
+        BatchLogRecordExportProcessor[] logProcessors =
+            [.. destinations.Select(d => new BatchLogRecordExportProcessor(new OtlpLogExporter(d.Options)))];
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.SetResourceBuilder(CreateResource());
+            foreach (var processor in logProcessors)
+            {
+                logging.AddProcessor(processor);
+            }
+        });
+
+        // Traces and metrics: a DI singleton, so the host disposes it when it stops: that is the final flush.
+        builder.Services.AddSingleton(services => Build(builder.Configuration,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations, logProcessors));
         builder.Services.AddHostedService<StartWithHost>();
         return builder;
     }
 
-    public static TracingPipeline Build(IConfiguration configuration, ILogger logger, string activitySourceName)
-    {
-        var lossReporter = new SpanLossReporter(logger);
-        BatchActivityExportProcessor[] processors =
-        [
-            .. new[] { CreateDashboardExporter(logger), CreateLightstepExporter(configuration, logger) }
-                .OfType<OtlpTraceExporter>()
-                .Select(CreateBatchProcessor),
-        ];
+    public static TelemetryPipeline Build(IConfiguration configuration, ILogger logger, string sourceName) =>
+        Build(configuration, logger, sourceName, Destinations(configuration), []);
 
-        var builder = Sdk.CreateTracerProviderBuilder()
+    private static TelemetryPipeline Build(IConfiguration configuration, ILogger logger, string sourceName,
+        Destination[] destinations, BatchLogRecordExportProcessor[] logProcessors)
+    {
+        foreach (var (name, offBecause) in new[] { ("Dashboard", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("Lightstep", "LS_ACCESS_TOKEN") })
+        {
+            // The Lightstep token is in the options' headers, never in this line.
+            if (destinations.SingleOrDefault(d => d.Name == name) is { } on)
+            {
+                logger.LogInformation("{Destination} export is on: {Endpoint} ({Protocol})", name, on.Options.Endpoint, on.Options.Protocol);
+            }
+            else
+            {
+                logger.LogInformation("{Destination} export is off: {Setting} is not set", name, offBecause);
+            }
+        }
+
+        var lossReporter = new SpanLossReporter(logger);
+        BatchActivityExportProcessor[] spanProcessors =
+            [.. destinations.Select(d => CreateBatchProcessor(new OtlpTraceExporter(d.Options)))];
+        var tracing = Sdk.CreateTracerProviderBuilder()
             // The SDK's resource detector reads OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME from this configuration.
             .ConfigureServices(services => services.AddSingleton(configuration))
             .SetResourceBuilder(CreateResource())
             // Honour the caller's sampled flag. Set in code because Aspire injects OTEL_TRACES_SAMPLER=always_on,
             // which would record (and propagate as sampled) what the caller chose not to sample.
             .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
-            .AddSource(activitySourceName);
-        foreach (var processor in processors)
+            .AddSource(sourceName);
+        foreach (var processor in spanProcessors)
         {
-            builder.AddProcessor(processor);
+            tracing.AddProcessor(processor);
         }
 
-        var provider = builder.Build();
-        if (provider.GetResource().Attributes.Any(a => a is { Key: "service.name", Value: DefaultServiceName }))
+        // One periodic reader per exporter; the options read OTEL_METRIC_EXPORT_INTERVAL (Aspire sets 1 s).
+        var readerOptions = new PeriodicExportingMetricReaderOptions();
+        PeriodicExportingMetricReader[] metricReaders =
+        [
+            .. destinations.Select(d => new PeriodicExportingMetricReader(new OtlpMetricExporter(d.Options),
+                readerOptions.ExportIntervalMilliseconds ?? 60_000, readerOptions.ExportTimeoutMilliseconds ?? 30_000)),
+        ];
+        var metrics = Sdk.CreateMeterProviderBuilder()
+            .ConfigureServices(services => services.AddSingleton(configuration))
+            .SetResourceBuilder(CreateResource())
+            .AddMeter(sourceName);
+        foreach (var reader in metricReaders)
+        {
+            metrics.AddReader(reader);
+        }
+
+        var tracerProvider = tracing.Build();
+        if (tracerProvider.GetResource().Attributes.Any(a => a is { Key: "service.name", Value: DefaultServiceName }))
         {
             logger.LogInformation("Using default service name {ServiceName}", DefaultServiceName);
         }
 
-        return new TracingPipeline(provider, processors, lossReporter, logger);
+        return new TelemetryPipeline(tracerProvider, metrics.Build(), [.. spanProcessors, .. metricReaders, .. logProcessors],
+            lossReporter, logger);
     }
 
     // The tutorial's default service name where the SDK's would be unknown_service:<process>. It comes first, so the
@@ -77,44 +124,31 @@ public static class ManualTelemetry
             .AddTelemetrySdk()
             .AddEnvironmentVariableDetector();
 
+    private sealed record Destination(string Name, OtlpExporterOptions Options);
+
+    private static Destination[] Destinations(IConfiguration configuration) =>
+        [.. new[] { Dashboard(), Lightstep(configuration) }.OfType<Destination>()];
+
     // The Aspire dashboard: OtlpExporterOptions reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS (the
     // dashboard's API key: without it every export is answered 401) and _TIMEOUT from the process environment, where
     // the AppHost puts them; so the on/off check reads the same place, not IConfiguration.
-    private static OtlpTraceExporter? CreateDashboardExporter(ILogger logger)
-    {
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
-        {
-            logger.LogInformation("Dashboard export is off: OTEL_EXPORTER_OTLP_ENDPOINT is not set");
-            return null;
-        }
-
-        var options = new OtlpExporterOptions();
-        logger.LogInformation("Dashboard export is on: {Endpoint} ({Protocol})", options.Endpoint, options.Protocol);
-        return new OtlpTraceExporter(options);
-    }
+    private static Destination? Dashboard() =>
+        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
+            ? null
+            : new Destination("Dashboard", new OtlpExporterOptions());
 
     // The tutorial's OTLPSpanExporter(endpoint="ingest.lightstep.com:443", headers=(("lightstep-access-token", token),)).
     // .NET's gRPC exporter needs the scheme. Endpoint, protocol and headers are set here so that nothing of the
     // dashboard's settings (its API key above all) reaches Lightstep; only OTEL_EXPORTER_OTLP_TIMEOUT is shared.
-    private static OtlpTraceExporter? CreateLightstepExporter(IConfiguration configuration, ILogger logger)
-    {
-        var token = configuration["LS_ACCESS_TOKEN"];
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            logger.LogInformation("Lightstep export is off: LS_ACCESS_TOKEN is not set");
-            return null;
-        }
-
-        var endpoint = new Uri(configuration["LS_SATELLITE_URL"] is { Length: > 0 } url ? url : LightstepEndpoint);
-        // The token is a secret: it goes into the header and nowhere else, never into a log line.
-        logger.LogInformation("Lightstep export is on: {Endpoint}", endpoint);
-        return new OtlpTraceExporter(new OtlpExporterOptions
-        {
-            Protocol = OtlpExportProtocol.Grpc,
-            Endpoint = endpoint,
-            Headers = $"{LightstepTokenHeader}={token}",
-        });
-    }
+    private static Destination? Lightstep(IConfiguration configuration) =>
+        configuration["LS_ACCESS_TOKEN"] is { } token && !string.IsNullOrWhiteSpace(token)
+            ? new Destination("Lightstep", new OtlpExporterOptions
+            {
+                Protocol = OtlpExportProtocol.Grpc,
+                Endpoint = new Uri(configuration["LS_SATELLITE_URL"] is { Length: > 0 } url ? url : LightstepEndpoint),
+                Headers = $"{LightstepTokenHeader}={token}",
+            })
+            : null;
 
     // One batch processor per exporter, so that a slow or dead backend never delays the other.
     // The options read the standard OTEL_BSP_* variables (Aspire sets a short schedule delay in development).
@@ -125,30 +159,37 @@ public static class ManualTelemetry
             options.ExporterTimeoutMilliseconds, options.MaxExportBatchSize);
     }
 
-    public sealed class TracingPipeline(
-        TracerProvider provider, BatchActivityExportProcessor[] processors, SpanLossReporter lossReporter, ILogger logger)
-        : IDisposable
+    public sealed class TelemetryPipeline(
+        TracerProvider tracerProvider, MeterProvider meterProvider, IReadOnlyList<object> exportStages,
+        SpanLossReporter lossReporter, ILogger logger) : IDisposable
     {
-        public TracerProvider Provider => provider;
+        public TracerProvider TracerProvider => tracerProvider;
 
         public SpanLossReporter LossReporter => lossReporter;
 
-        // TracerProvider.Dispose shuts its processors down one after another out of one shared 5 s budget, so a hung
-        // first backend would leave the second none. Each gets its own budget here, in parallel; the provider then
-        // finds them shut down already. The loss reporter goes last, to report what the final flush dropped.
+        // A provider shuts its processors down one after another out of one shared 5 s budget, so a hung first backend
+        // would leave the second none. Each processor and reader gets its own budget here, in parallel; the providers
+        // then find them shut down already. The loss reporter goes last, to report what the final flush dropped.
         public void Dispose()
         {
             var budget = (int)ShutdownBudget.TotalMilliseconds;
-            Task.WaitAll([.. processors.Select(processor => Task.Run(() => processor.Shutdown(budget)))]);
-            provider.Dispose();
+            Task.WaitAll([.. exportStages.Select(stage => Task.Run(() => stage switch
+            {
+                BaseProcessor<System.Diagnostics.Activity> spans => spans.Shutdown(budget),
+                BaseProcessor<LogRecord> logs => logs.Shutdown(budget),
+                MetricReader metrics => metrics.Shutdown(budget),
+                _ => true,
+            }))]);
+            tracerProvider.Dispose();
+            meterProvider.Dispose();
             lossReporter.Dispose();
             // The last line a process writes about its telemetry: what it could not deliver, and that nothing follows.
             logger.LogInformation("Telemetry shut down; {Dropped} spans dropped in all", lossReporter.DroppedSpans);
         }
     }
 
-    // Resolving the pipeline when the host starts builds the provider before the first span.
-    private sealed class StartWithHost(TracingPipeline pipeline) : IHostedService
+    // Resolving the pipeline when the host starts builds the providers before the first span.
+    private sealed class StartWithHost(TelemetryPipeline pipeline) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {

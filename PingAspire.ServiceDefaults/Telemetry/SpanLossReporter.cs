@@ -42,9 +42,11 @@ public sealed class SpanLossReporter : EventListener
         }
     }
 
+    // The metrics SDK also warns about every meter of the runtime it does not listen to (System.Runtime, MsQuic...):
+    // by design here (only the process's own Meter is added), so not worth a line.
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (_logger is not null && ShouldReport($"{e.EventSource.Name}/{e.EventId}"))
+        if (_logger is not null && e.EventName != "MetricInstrumentIgnored" && ShouldReport($"{e.EventSource.Name}/{e.EventId}"))
         {
             var message = e.Message is null || e.Payload is null
                 ? e.EventName

@@ -58,7 +58,9 @@ public sealed class PingAppHost : IAsyncDisposable
             {
                 resource.WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Endpoint.ToString())
                     .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
-                    .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200");
+                    .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200")
+                    .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "200")
+                    .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500");
             }
 
             configure?.Invoke(resource);
@@ -110,7 +112,7 @@ public sealed class PingAppHost : IAsyncDisposable
         return count;
     }
 
-    // Runs a dashboard command (stop, start...) on a resource, as a user would.
+    // Runs a dashboard command (stop, start, slow-redis...) on a resource, as a user would.
     public async Task ExecuteCommandAsync(string resourceName, string commandName)
     {
         using var timeout = new CancellationTokenSource(Timeouts.Request);

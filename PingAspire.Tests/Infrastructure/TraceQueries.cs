@@ -7,13 +7,12 @@ namespace PingAspire.Tests.Infrastructure;
 public static class TraceQueries
 {
     public const string ClientSpan = "GET /ping";
-    public const string PingServerSpan = "GET /ping";
 
     public static IEnumerable<ReceivedSpan> ClientPings(this IEnumerable<ReceivedSpan> spans) =>
         spans.Where(s => s.ServiceName == "client" && s.Name == ClientSpan && s.Kind == Span.Types.SpanKind.Client);
 
-    public static IEnumerable<ReceivedSpan> ServerPings(this IEnumerable<ReceivedSpan> spans) =>
-        spans.Where(s => s.ServiceName == "server" && s.Name == PingServerSpan && s.Kind == Span.Types.SpanKind.Server);
+    public static IEnumerable<ReceivedSpan> ServerPings(this IEnumerable<ReceivedSpan> spans, string route = "/ping") =>
+        spans.Where(s => s.ServiceName == "server" && s.Name == $"GET {route}" && s.Kind == Span.Types.SpanKind.Server);
 
     // The markers of the direct requests (DirectRequest) whose SERVER spans arrived.
     public static IEnumerable<string> ServerSpansMarked(this IEnumerable<ReceivedSpan> spans) =>

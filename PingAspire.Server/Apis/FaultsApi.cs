@@ -1,0 +1,49 @@
+using System.Net;
+using PingAspire.Server.Integrations;
+
+namespace PingAspire.Server.Apis;
+
+// What the AppHost's dashboard commands on the server call (PingAspire.AppHost/FaultCommands.cs). Development only,
+// and only from this machine: it lets anyone who can reach it slow down or break the server on purpose.
+public static class FaultsApi
+{
+    public static readonly TimeSpan Slowdown = TimeSpan.FromMilliseconds(500);
+    public const double FailureRate = 0.5;
+    private static readonly string[] Dependencies = ["redis", "mongo", "sql"];
+
+    public static WebApplication MapFaultsApi(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            return app;
+        }
+
+        var faults = app.MapGroup("/faults").AddEndpointFilter(LoopbackOnlyAsync);
+        faults.MapGet("/", (Faults active) => TypedResults.Ok(active.Active));
+        faults.MapPost("/{dependency}/slow", (string dependency, Faults active) => Set(active, dependency, new Fault(Slowdown, 0)));
+        faults.MapPost("/{dependency}/failing", (string dependency, Faults active) => Set(active, dependency, new Fault(TimeSpan.Zero, FailureRate)));
+        faults.MapPost("/clear", (Faults active) =>
+        {
+            active.Clear();
+            return TypedResults.Ok("All faults cleared.");
+        });
+        return app;
+    }
+
+    private static IResult Set(Faults active, string dependency, Fault fault)
+    {
+        if (!Dependencies.Contains(dependency))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown dependency",
+                detail: $"dependency must be one of {string.Join(", ", Dependencies)}; got '{dependency}'.");
+        }
+
+        active.Set(dependency, fault);
+        return TypedResults.Ok($"{dependency}: {(fault.Latency > TimeSpan.Zero ? $"+{fault.Latency.TotalMilliseconds} ms" : $"{fault.FailureRate:P0} of calls fail")}.");
+    }
+
+    private static async ValueTask<object?> LoopbackOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+            ? await next(context)
+            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Faults are loopback-only");
+}
