@@ -32,4 +32,6 @@ builder.AddProject<Projects.PingAspire_Client>("client")
     .WithReference(server)
     .WaitFor(server);
 
+Console.WriteLine($"  jsclient: {builder.AddJsClient(server)}");
+
 builder.Build().Run();

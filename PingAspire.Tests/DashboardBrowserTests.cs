@@ -29,7 +29,8 @@ public sealed class DashboardBrowserTests
             $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
         await using var lightstep = await OtlpReceiver.StartAsync();
         await using var app = await PingAppHost.StartAsync(
-            ["Client:IntervalSeconds=1", "LS_ACCESS_TOKEN=browser-test", $"LS_SATELLITE_URL={lightstep.Endpoint}"],
+            ["Client:IntervalSeconds=1", "JsClient:Enabled=true", "JsClient:IntervalSeconds=1",
+                "LS_ACCESS_TOKEN=browser-test", $"LS_SATELLITE_URL={lightstep.Endpoint}"],
             configure: null,
             realDashboard: true);
 
@@ -57,6 +58,13 @@ public sealed class DashboardBrowserTests
         await Expect(page.GetByText("server", new() { Exact = true }).First);
         await SaveScreenshotAsync(page, "trace-detail.png");
 
+        // One trace across two languages: the JavaScript client's span above the C# server's.
+        var mixed = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Unset, client: "jsclient");
+        await OpenTraceAsync(page, app, mixed);
+        await Expect(page.GetByText("jsclient", new() { Exact = true }).First);
+        await Expect(page.GetByText("server", new() { Exact = true }).First);
+        await SaveScreenshotAsync(page, "trace-js-client.png");
+
         await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
         var failed = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Error);
         await OpenTraceAsync(page, app, failed);
@@ -81,8 +89,8 @@ public sealed class DashboardBrowserTests
     }
 
     // A client trace whose six spans (client, server, two integrations, two operations) have all been exported.
-    private static async Task<string> CompleteTraceAsync(SpanStore spans, Func<ReceivedSpan, bool> clientSpan) =>
-        await spans.WaitForAsync(all => all.ClientPings().Where(clientSpan)
+    private static async Task<string> CompleteTraceAsync(SpanStore spans, Func<ReceivedSpan, bool> clientSpan, string client = "client") =>
+        await spans.WaitForAsync(all => all.Where(s => s.ServiceName == client && s.Name == TraceQueries.ClientSpan).Where(clientSpan)
             .Select(c => c.TraceId)
             .FirstOrDefault(id => all.Count(s => s.TraceId == id) == 6), Timeouts.SpansArrive, "a complete client trace");
 

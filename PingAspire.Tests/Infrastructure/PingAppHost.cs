@@ -37,12 +37,12 @@ public sealed class PingAppHost : IAsyncDisposable
     // With the real dashboard on, the projects export to it as under `dotnet run`, DashboardLoginUrl opens it, and
     // the receiver gets nothing.
     public static async Task<PingAppHost> StartAsync(
-        string[] args, Action<IResourceBuilder<ProjectResource>>? configure, bool realDashboard = false)
+        string[] args, Action<IResourceBuilder<IResourceWithEnvironment>>? configure, bool realDashboard = false)
     {
         using var timeout = new CancellationTokenSource(Timeouts.AppHostStart);
         var dashboard = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
-            ["Infrastructure=local", .. HermeticEnvironment.AppHostArguments, .. args],
+            ["Infrastructure=local", "JsClient:Enabled=false", .. HermeticEnvironment.AppHostArguments, .. args],
             (options, _) => options.DisableDashboard = !realDashboard,
             timeout.Token);
         // Resource logs go to the collector; the test output only needs the AppHost's warnings.
@@ -51,7 +51,8 @@ public sealed class PingAppHost : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Warning)
             .AddProvider(logs)
             .AddFilter<ResourceLogCollector>(null, LogLevel.Trace));
-        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        // Every resource that exports OTLP: the .NET projects and, when enabled, the JavaScript client.
+        foreach (var project in builder.Resources.OfType<IResourceWithEnvironment>().Where(r => r.Annotations.OfType<OtlpExporterAnnotation>().Any()).ToList())
         {
             var resource = builder.CreateResourceBuilder(project);
             if (!realDashboard)

@@ -4,12 +4,12 @@ namespace PingAspire.AppHost;
 
 // What each project needs to describe itself and to reach Lightstep; the tracing itself is built in the project
 // (PingAspire.ServiceDefaults/Telemetry/ManualTelemetry.cs).
-public static class ProjectResourceBuilderExtensions
+public static class TelemetryResourceBuilderExtensions
 {
     public const string ResourceAttributesVariable = "OTEL_RESOURCE_ATTRIBUTES";
 
-    public static IResourceBuilder<ProjectResource> WithPingTelemetry(
-        this IResourceBuilder<ProjectResource> project, string serviceVersion)
+    public static IResourceBuilder<T> WithPingTelemetry<T>(this IResourceBuilder<T> project, string serviceVersion)
+        where T : IResourceWithEnvironment
     {
         var builder = project.ApplicationBuilder;
         var attributes =
@@ -40,9 +40,9 @@ public static class ProjectResourceBuilderExtensions
     }
 
     // A configuration section given to the AppHost (command line, environment, appsettings) reaches the project
-    // unchanged: Client:* for the client, TraceContextTest:* for the server.
-    public static IResourceBuilder<ProjectResource> WithForwardedSection(
-        this IResourceBuilder<ProjectResource> project, string section)
+    // unchanged: Client:* for the client, JsClient:* for the JavaScript client, TraceContextTest:* for the server.
+    public static IResourceBuilder<T> WithForwardedSection<T>(this IResourceBuilder<T> project, string section)
+        where T : IResourceWithEnvironment
     {
         foreach (var setting in project.ApplicationBuilder.Configuration.GetSection(section).AsEnumerable(true))
         {

@@ -1,0 +1,125 @@
+// The tutorial's client.py in JavaScript, on OpenTelemetry JS: a tracer provider built by hand with one batch span
+// processor per OTLP exporter (the Aspire dashboard, and Lightstep with its access-token header), and the W3C context
+// injected by hand into a carrier object, copied into the request headers. No auto-instrumentation: Node's fetch
+// writes no trace header of its own. The C# counterparts: PingAspire.ServiceDefaults/Telemetry/ManualTelemetry.cs,
+// PingAspire.Client/PingClient.cs and PingWorker.cs.
+import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { Metadata } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+
+const DEFAULT_SERVICE_NAME = 'pingaspire-manual-otlp';
+const LIGHTSTEP_ENDPOINT = 'https://ingest.lightstep.com:443';
+const CLIENT_RUN_ID_KEY = 'pingaspire.client.run_id';
+
+// Settings: JsClient__* as the AppHost forwards them (the same keys as the C# client's Client:*).
+const settings = {
+  serverUrl: new URL(process.env.JsClient__ServerUrl ?? process.env.services__server__http__0 ?? 'http://localhost:5000'),
+  intervalSeconds: Number(process.env.JsClient__IntervalSeconds ?? 5),
+  timeoutSeconds: Number(process.env.JsClient__TimeoutSeconds ?? 10),
+  count: Number(process.env.JsClient__Count ?? 0),
+  propagate: (process.env.JsClient__PropagateTraceContext ?? 'true').toLowerCase() !== 'false',
+};
+for (const key of ['intervalSeconds', 'timeoutSeconds']) {
+  if (!(settings[key] > 0)) throw new Error(`JsClient:${key[0].toUpperCase()}${key.slice(1)} must be greater than 0.`);
+}
+if (!(settings.count >= 0)) throw new Error('JsClient:Count must be 0 (forever) or more.');
+
+// The exporters read OTEL_EXPORTER_OTLP_* as a fallback and MERGE its headers into every exporter's metadata: the
+// dashboard's API key would reach Lightstep. So the dashboard's settings are taken here, explicitly, and removed.
+function takeDashboardSettings() {
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const headers = new Metadata();
+  for (const member of (process.env.OTEL_EXPORTER_OTLP_HEADERS ?? '').split(',').filter(m => m.includes('='))) {
+    const at = member.indexOf('=');
+    headers.set(member.slice(0, at).trim(), decodeURIComponent(member.slice(at + 1).trim()));
+  }
+  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    delete process.env[name];
+  }
+  return endpoint ? { url: endpoint, metadata: headers } : null;
+}
+
+function createExporters() {
+  const exporters = [];
+  const dashboard = takeDashboardSettings();
+  console.log(dashboard ? `Dashboard export is on: ${dashboard.url}` : 'Dashboard export is off: OTEL_EXPORTER_OTLP_ENDPOINT is not set');
+  if (dashboard) exporters.push(new OTLPTraceExporter(dashboard));
+
+  // The tutorial's OTLPSpanExporter(endpoint="ingest.lightstep.com:443", headers=(("lightstep-access-token", token),)).
+  const token = process.env.LS_ACCESS_TOKEN?.trim();
+  if (token) {
+    const url = process.env.LS_SATELLITE_URL || LIGHTSTEP_ENDPOINT;
+    const metadata = new Metadata();
+    metadata.set('lightstep-access-token', token); // the token goes here and nowhere else, never into a log line
+    console.log(`Lightstep export is on: ${url}`);
+    exporters.push(new OTLPTraceExporter({ url, metadata }));
+  } else {
+    console.log('Lightstep export is off: LS_ACCESS_TOKEN is not set');
+  }
+  return exporters;
+}
+
+// Resource: telemetry.sdk.* (language nodejs), the tutorial's default name, then OTEL_RESOURCE_ATTRIBUTES and
+// OTEL_SERVICE_NAME, which win.
+const resource = defaultResource()
+  .merge(resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }))
+  .merge(detectResources({ detectors: [envDetector] }));
+const provider = new BasicTracerProvider({
+  resource,
+  spanProcessors: createExporters().map(exporter => new BatchSpanProcessor(exporter)),
+});
+const tracer = provider.getTracer('PingAspire.JsClient');
+
+// Built here, explicitly: the tutorial's TraceContextTextMapPropagator, plus baggage.
+propagation.setGlobalPropagator(new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+}));
+const baggage = propagation.createBaggage({ [CLIENT_RUN_ID_KEY]: { value: randomUUID().replaceAll('-', '') } });
+
+async function ping() {
+  const url = new URL('/ping', settings.serverUrl);
+  const span = tracer.startSpan('GET /ping', {
+    kind: SpanKind.CLIENT,
+    attributes: { 'http.request.method': 'GET', 'url.full': url.href, 'server.address': url.hostname, 'server.port': Number(url.port) },
+  });
+  const carrier = {};
+  if (settings.propagate) {
+    // The mirror of the C# TraceContextCarrier.InjectInto: inject into a carrier object, then copy it into the headers.
+    propagation.inject(propagation.setBaggage(trace.setSpan(context.active(), span), baggage), carrier);
+  }
+  try {
+    const response = await fetch(url, { headers: { ...carrier }, signal: AbortSignal.timeout(settings.timeoutSeconds * 1000) });
+    const body = await response.arrayBuffer();
+    span.setAttribute('http.response.status_code', response.status);
+    if (response.status >= 400) {
+      span.setAttribute('error.type', String(response.status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    console.log(`Request to ${url.href}, got ${body.byteLength} bytes (status ${response.status})`);
+  } catch (error) {
+    span.recordException(error);
+    span.setAttribute('error.type', error.name);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    console.log(`Request to ${url.href} failed: ${error.message}`);
+  } finally {
+    span.end();
+  }
+}
+
+// SIGTERM (the orchestrator's stop) and Ctrl+C flush what is queued before the process ends.
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => { stopping = true; });
+
+for (let sent = 1; !stopping; sent++) {
+  await ping();
+  if (settings.count > 0 && sent >= settings.count) {
+    console.log(`Sent ${sent} requests; stopping`);
+    break;
+  }
+  await new Promise(resolve => setTimeout(resolve, settings.intervalSeconds * 1000));
+}
+await provider.shutdown();
