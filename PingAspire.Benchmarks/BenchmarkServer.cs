@@ -63,12 +63,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
                 builder.DisableBuiltInPropagation();
                 break;
             case Tracing.Auto:
-                builder.Services.AddOpenTelemetry()
-                    .ConfigureResource(resource => resource.AddService("server"))
-                    .WithTracing(tracing => tracing
-                        .AddAspNetCoreInstrumentation()
-                        .AddHttpClientInstrumentation()
-                        .AddOtlpExporter());
+                AddAutoInstrumentation(builder);
                 break;
         }
 
@@ -80,6 +75,33 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         await app.StartAsync();
         return new BenchmarkServer(app);
     }
+
+    // `serve-auto`: the "auto" variant as a process of its own for the requests harness, configured like the real
+    // server from its environment (ASPNETCORE_URLS, ConnectionStrings__*, OTEL_EXPORTER_OTLP_*).
+    public static async Task<int> ServeAutoAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        AddAutoInstrumentation(builder);
+        builder.AddIntegrations();
+        builder.Services.AddHttpClient(nameof(TraceContextTestApi));
+        builder.Services.AddProblemDetails();
+        var app = builder.Build();
+        app.MapGet("/health", () => "Healthy");
+        app.MapPingApi();
+        app.MapTraceContextTestApi(app.Configuration);
+        await app.RunAsync();
+        return 0;
+    }
+
+    // What Aspire's default ServiceDefaults does for traces: ASP.NET Core + HttpClient instrumentation, OTLP exporter.
+    private static void AddAutoInstrumentation(WebApplicationBuilder builder) =>
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("server"))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

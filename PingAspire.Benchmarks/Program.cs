@@ -5,7 +5,9 @@ using PingAspire.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
-    "requests" => await RequestOverheadHarness.RunAsync(),
+    "requests" => await RequestsHarness.RunAsync(args[1..]),
+    "serve-auto" => await BenchmarkServer.ServeAutoAsync(),
+    "span" => Run(() => BenchmarkRunner.Run<SpanCostBenchmarks>(args: args[1..])),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
     "first-trace" => await TimeToFirstTraceHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3),
     _ => Usage(),
@@ -19,6 +21,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation [BenchmarkDotNet options]|requests|backpressure|first-trace [runs]>");
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs]>");
     return 2;
 }

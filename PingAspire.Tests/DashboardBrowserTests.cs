@@ -66,7 +66,13 @@ public sealed class DashboardBrowserTests
         await SaveScreenshotAsync(page, "trace-js-client.png");
 
         await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
-        var failed = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Error);
+        // The failed request whose warning was logged (the log is throttled: not every failure writes one), once its
+        // six spans have arrived. Lightstep's receiver gets the log records too.
+        var warning = await lightstep.Spans.WaitUntilAsync(
+            () => lightstep.Spans.Logs.FirstOrDefault(l => l.Body.Contains("redis failed", StringComparison.Ordinal)),
+            Timeouts.SpansArrive, "the 'redis failed' warning");
+        var failed = await lightstep.Spans.WaitForAsync(all => all.Count(s => s.TraceId == warning.TraceId) == 6 ? warning.TraceId : null,
+            Timeouts.SpansArrive, "the six spans of the failed request");
         await OpenTraceAsync(page, app, failed);
         await page.GetByText("server redis operation", new() { Exact = true }).First.ClickAsync();
         await Expect(page.GetByText("HTTP GET 503", new() { Exact = true }).First);

@@ -38,6 +38,10 @@ public sealed class RedisIntegration(ILogger<RedisIntegration> logger, Faults fa
                 options.AsyncTimeout = 2000;
                 options.SyncTimeout = 2000;
                 options.BacklogPolicy = BacklogPolicy.FailFast;
+                // No pub/sub here: without SUBSCRIBE the multiplexer opens one connection, not a second one whose
+                // (slow, at a busy start) connect would be logged as a failure although nothing uses it.
+                options.CommandMap = CommandMap.Create(["SUBSCRIBE"], available: false);
+                options.ConfigurationChannel = "";
             });
     }
 

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace PingAspire.Benchmarks;
+
+public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds);
+
+// Debian's wrk, in its own process: closed-loop load (a fixed number of connections, each sending its next request
+// when the last is answered), every request carrying a traceparent as a traced caller's would.
+public static partial class Wrk
+{
+    public const int Connections = 2;
+    public const string Traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    public static bool IsInstalled() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "wrk")));
+
+    public static async Task<WrkResult> RunAsync(Uri url, string? postBody, int seconds)
+    {
+        var script = Path.GetTempFileName();
+        await File.WriteAllTextAsync(script, postBody is null
+            ? ""
+            : $"wrk.method = \"POST\"\nwrk.body = \"{postBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+        try
+        {
+            var start = new ProcessStartInfo("wrk",
+            [
+                "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", "-s", script,
+                "-H", $"traceparent: {Traceparent}", url.ToString(),
+            ])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var wrk = Process.Start(start)!;
+            var output = await wrk.StandardOutput.ReadToEndAsync();
+            await wrk.WaitForExitAsync();
+            var rate = RequestsPerSecond().Match(output);
+            var p99 = P99().Match(output);
+            if (wrk.ExitCode != 0 || !rate.Success || !p99.Success || output.Contains("Non-2xx", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"wrk against {url} failed or saw errors:{Environment.NewLine}{output}{await wrk.StandardError.ReadToEndAsync()}");
+            }
+
+            return new WrkResult(double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Milliseconds(p99));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static double Milliseconds(Match latency)
+    {
+        var value = double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture);
+        return latency.Groups[2].Value switch
+        {
+            "us" => value / 1000,
+            "ms" => value,
+            "s" => value * 1000,
+            var unit => throw new InvalidOperationException($"wrk latency unit '{unit}'"),
+        };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"\s99%\s+([0-9.]+)(us|ms|s)")]
+    private static partial Regex P99();
+}
