@@ -70,11 +70,12 @@ public static class RequestsHarness
                 // what the variant adds to each request.
                 var overhead = Enumerable.Range(0, rounds)
                     .Select(r => Wrk.Connections * 1e6 * (1 / runs[r].RequestsPerSecond - 1 / off[r].RequestsPerSecond)).ToList();
-                rows.Add(new Row(name, variant, Median(throughput), throughput.Min(), throughput.Max(), Median(p99), Median(overhead), null));
+                rows.Add(new Row(name, variant, Median(throughput), throughput.Min(), throughput.Max(), Median(p99), Median(overhead),
+                    runs.Sum(r => r.Errors), null));
             }
         }
 
-        rows.Add(new Row(null, "limit", null, null, null, null, null, limit));
+        rows.Add(new Row(null, "limit", null, null, null, null, null, null, limit));
         Print(rows, rounds, seconds);
         if (jsonPath is not null)
         {
@@ -105,11 +106,11 @@ public static class RequestsHarness
         Console.WriteLine($"Request overhead: {rounds} rounds (rotated order) x {seconds} s per endpoint and variant, wrk -c{Wrk.Connections}, "
             + $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         var limit = rows.Single(r => r.Variant == "limit").Microseconds!.Value;
-        var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off, median", "added per request", "÷ one-span limit");
+        var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off, median", "added per request", "÷ one-span limit", "errors");
         foreach (var row in rows.Where(r => r.Endpoint is not null))
         {
             table.Add(row.Endpoint!, row.Variant, $"{row.ThroughputRatioMedian:0.00} ({row.ThroughputRatioMin:0.00}–{row.ThroughputRatioMax:0.00})",
-                $"{row.P99RatioMedian:0.00}", $"{row.OverheadUsPerRequest:0.0} µs", $"{row.OverheadUsPerRequest / limit:0.0}");
+                $"{row.P99RatioMedian:0.00}", $"{row.OverheadUsPerRequest:0.0} µs", $"{row.OverheadUsPerRequest / limit:0.0}", $"{row.Errors}");
         }
 
         table.Print();
@@ -153,5 +154,6 @@ public static class RequestsHarness
         double? ThroughputRatioMax,
         double? P99RatioMedian,
         [property: JsonPropertyName("overhead_us_per_request")] double? OverheadUsPerRequest,
+        int? Errors,
         double? Microseconds);
 }

@@ -31,6 +31,14 @@ public sealed class SqliteIntegration(IConfiguration configuration, ILogger<Sqli
         await connection.OpenAsync(cancellationToken);
         span?.SetTag("db.namespace", connection.DataSource);
 
+        // WAL (kept by the file once set): readers never wait for the writer, and concurrent requests queue for the
+        // write lock briefly instead of stalling behind every commit's full sync.
+        await using (var journal = connection.CreateCommand())
+        {
+            journal.CommandText = "PRAGMA journal_mode = WAL;";
+            await journal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         // The row is read back by deleting it (RETURNING), so every request leaves the table as it found it: empty.
         await using var command = connection.CreateCommand();
         command.CommandText = """
