@@ -29,7 +29,7 @@ public static class RequestsHarness
         var rounds = Option(args, "--rounds", 7);
         var seconds = Option(args, "--seconds", 5);
         var jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
-        var serverDll = Path.Combine(RepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
+        var serverDll = Path.Combine(TimeToFirstTraceHarness.FindRepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
         if (!Wrk.IsInstalled() || !File.Exists(serverDll))
         {
             Console.WriteLine("Needs wrk and a Release build: run PingAspire.Benchmarks/run-requests.sh");
@@ -125,19 +125,6 @@ public static class RequestsHarness
 
     private static int Option(string[] args, string name, int fallback) =>
         args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "PingAspire.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the PingAspire repository.");
-    }
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -164,7 +164,7 @@ public static class TimeToFirstTraceHarness
                 .FirstOrDefault()
             : null;
 
-    private static string FindRepositoryRoot()
+    public static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
