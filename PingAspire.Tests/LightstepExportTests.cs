@@ -27,6 +27,13 @@ public sealed class LightstepExportTests(AppHostFixture fixture)
         await fixture.AppHost.WaitForLogLinesAsync("client", "Lightstep export is on");
 
         Assert.DoesNotContain(fixture.AppHost.LogLines, line => line.Contains(fixture.LightstepToken, StringComparison.Ordinal));
+        // Nor does any log record the processes exported (their logs go over OTLP too).
+        await fixture.AppHost.Dashboard.Spans.WaitUntilAsync(
+            () => fixture.AppHost.Dashboard.Spans.Logs.FirstOrDefault(l => l.Body.Contains("Lightstep export is on", StringComparison.Ordinal)),
+            Timeouts.SpansArrive, "the 'Lightstep export is on' log record");
+        Assert.DoesNotContain(fixture.AppHost.Dashboard.Spans.Logs, log =>
+            log.Body.Contains(fixture.LightstepToken, StringComparison.Ordinal)
+            || log.Attributes.Values.Any(v => v.Contains(fixture.LightstepToken, StringComparison.Ordinal)));
         // The dashboard exporter never carries it either.
         Assert.DoesNotContain(fixture.AppHost.Dashboard.Spans.ExportHeaders,
             headers => headers.Values.Any(v => v.Contains(fixture.LightstepToken, StringComparison.Ordinal)));
