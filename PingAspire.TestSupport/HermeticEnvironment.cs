@@ -7,7 +7,7 @@ public static class HermeticEnvironment
 {
     // Configuration keys as environment names (':' written '__') that PingAspire or the OpenTelemetry SDK read.
     private static readonly string[] Keys =
-        ["LS_", "OTEL_", "ConnectionStrings__", "Client__", "Server__", "TraceContextTest__", "Infrastructure", "ASPIRE_CONTAINER_RUNTIME"];
+        ["LS_", "OTEL_", "ConnectionStrings__", "Client__", "JsClient__", "Server__", "TraceContextTest__", "Infrastructure", "ASPIRE_CONTAINER_RUNTIME"];
 
     // .NET hosts read DOTNET_- and ASPNETCORE_-prefixed variables as the same keys.
     private static readonly string[] HostPrefixes = ["", "DOTNET_", "ASPNETCORE_"];
