@@ -34,13 +34,11 @@ public static class GarnetResourceBuilderExtensions
                 new CommandOptions
                 {
                     IconName = "Play",
-                    UpdateState = c => EnabledIn(c, KnownResourceStates.Exited) == ResourceCommandState.Enabled
-                        ? ResourceCommandState.Enabled
-                        : EnabledIn(c, KnownResourceStates.FailedToStart),
+                    UpdateState = c => EnabledIn(c, KnownResourceStates.Exited, KnownResourceStates.FailedToStart),
                 });
 
-    private static ResourceCommandState EnabledIn(UpdateCommandStateContext context, string state) =>
-        context.ResourceSnapshot.State?.Text == state ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
+    private static ResourceCommandState EnabledIn(UpdateCommandStateContext context, params string[] states) =>
+        states.Contains(context.ResourceSnapshot.State?.Text) ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
     // Returns why Garnet could not start (e.g. its port was taken), or null once it runs. A failure is shown as the
     // resource's state, with the reason in its log; its dependents' WaitFor then fails instead of waiting forever.

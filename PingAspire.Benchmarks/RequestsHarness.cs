@@ -30,7 +30,7 @@ public static class RequestsHarness
         var seconds = Option(args, "--seconds", 5);
         var jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
         var serverDll = Path.Combine(TimeToFirstTraceHarness.FindRepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
-        if (!Wrk.IsInstalled() || !File.Exists(serverDll))
+        if (!ProgramsOnPath.Contains("wrk") || !File.Exists(serverDll))
         {
             Console.WriteLine("Needs wrk and a Release build: run PingAspire.Benchmarks/run-requests.sh");
             return 2;

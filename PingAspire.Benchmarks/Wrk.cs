@@ -14,9 +14,6 @@ public static partial class Wrk
     public const int Connections = 2;
     public const string Traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-    public static bool IsInstalled() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "wrk")));
-
     public static async Task<WrkResult> RunAsync(Uri url, string? postBody, int seconds)
     {
         var script = Path.GetTempFileName();

@@ -61,7 +61,6 @@ public sealed class JsClientTests
     // Where Node.js is missing the AppHost leaves the JavaScript client out; on CI (.ci/run installs it) that is a failure.
     private static void SkipWithoutNode() =>
         Assert.SkipWhen(
-            !(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "node")))
-                && Environment.GetEnvironmentVariable("CI") != "true",
+            !ProgramsOnPath.Contains("node") && Environment.GetEnvironmentVariable("CI") != "true",
             "Node.js is not installed (apt-get install nodejs npm; .ci/run does).");
 }

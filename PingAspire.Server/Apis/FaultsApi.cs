@@ -9,7 +9,6 @@ public static class FaultsApi
 {
     public static readonly TimeSpan Slowdown = TimeSpan.FromMilliseconds(500);
     public const double FailureRate = 0.5;
-    private static readonly string[] Dependencies = ["redis", "mongo", "sql"];
 
     public static WebApplication MapFaultsApi(this WebApplication app)
     {
@@ -20,8 +19,10 @@ public static class FaultsApi
 
         var faults = app.MapGroup("/faults").AddEndpointFilter(LoopbackOnlyAsync);
         faults.MapGet("/", (Faults active) => TypedResults.Ok(active.Active));
-        faults.MapPost("/{dependency}/slow", (string dependency, Faults active) => Set(active, dependency, new Fault(Slowdown, 0)));
-        faults.MapPost("/{dependency}/failing", (string dependency, Faults active) => Set(active, dependency, new Fault(TimeSpan.Zero, FailureRate)));
+        faults.MapPost("/{dependency}/slow", (string dependency, Faults active, IEnumerable<Integration> integrations) =>
+            Set(active, integrations, dependency, new Fault(Slowdown, 0)));
+        faults.MapPost("/{dependency}/failing", (string dependency, Faults active, IEnumerable<Integration> integrations) =>
+            Set(active, integrations, dependency, new Fault(TimeSpan.Zero, FailureRate)));
         faults.MapPost("/clear", (Faults active) =>
         {
             active.Clear();
@@ -30,12 +31,13 @@ public static class FaultsApi
         return app;
     }
 
-    private static IResult Set(Faults active, string dependency, Fault fault)
+    private static IResult Set(Faults active, IEnumerable<Integration> integrations, string dependency, Fault fault)
     {
-        if (!Dependencies.Contains(dependency))
+        var names = integrations.Select(i => i.Name).ToList();
+        if (!names.Contains(dependency))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown dependency",
-                detail: $"dependency must be one of {string.Join(", ", Dependencies)}; got '{dependency}'.");
+                detail: $"dependency must be one of {string.Join(", ", names)}; got '{dependency}'.");
         }
 
         active.Set(dependency, fault);

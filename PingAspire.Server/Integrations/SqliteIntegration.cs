@@ -13,9 +13,11 @@ public sealed class SqliteIntegration(IConfiguration configuration, ILogger<Sqli
     private readonly string _connectionString = configuration.GetConnectionString("sql")
         ?? new SqliteConnectionStringBuilder { DataSource = DefaultFile() }.ToString();
 
+    private volatile bool _walSet;
+
     public override bool IsConfigured => true;
 
-    public static string DefaultFile() => Path.Combine(
+    private static string DefaultFile() => Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
         "PingAspire", "pingaspire.db");
 
@@ -31,12 +33,14 @@ public sealed class SqliteIntegration(IConfiguration configuration, ILogger<Sqli
         await connection.OpenAsync(cancellationToken);
         span?.SetTag("db.namespace", connection.DataSource);
 
-        // WAL (kept by the file once set): readers never wait for the writer, and concurrent requests queue for the
-        // write lock briefly instead of stalling behind every commit's full sync.
-        await using (var journal = connection.CreateCommand())
+        // WAL (kept by the file once set, so once per process): readers never wait for the writer, and concurrent
+        // requests queue for the write lock briefly instead of stalling behind every commit's full sync.
+        if (!_walSet)
         {
+            await using var journal = connection.CreateCommand();
             journal.CommandText = "PRAGMA journal_mode = WAL;";
             await journal.ExecuteNonQueryAsync(cancellationToken);
+            _walSet = true;
         }
 
         // The row is read back by deleting it (RETURNING), so every request leaves the table as it found it: empty.

@@ -112,8 +112,13 @@ public static class ManualTelemetry
             logger.LogInformation("Using default service name {ServiceName}", DefaultServiceName);
         }
 
-        return new TelemetryPipeline(tracerProvider, metrics.Build(), [.. spanProcessors, .. metricReaders, .. logProcessors],
-            lossReporter, logger);
+        Func<int, bool>[] shutdowns =
+        [
+            .. spanProcessors.Select(p => (Func<int, bool>)p.Shutdown),
+            .. metricReaders.Select(r => (Func<int, bool>)r.Shutdown),
+            .. logProcessors.Select(p => (Func<int, bool>)p.Shutdown),
+        ];
+        return new TelemetryPipeline(tracerProvider, metrics.Build(), shutdowns, lossReporter, logger);
     }
 
     // The tutorial's default service name where the SDK's would be unknown_service:<process>. It comes first, so the
@@ -160,7 +165,7 @@ public static class ManualTelemetry
     }
 
     public sealed class TelemetryPipeline(
-        TracerProvider tracerProvider, MeterProvider meterProvider, IReadOnlyList<object> exportStages,
+        TracerProvider tracerProvider, MeterProvider meterProvider, Func<int, bool>[] exportStageShutdowns,
         SpanLossReporter lossReporter, ILogger logger) : IDisposable
     {
         public TracerProvider TracerProvider => tracerProvider;
@@ -173,13 +178,7 @@ public static class ManualTelemetry
         public void Dispose()
         {
             var budget = (int)ShutdownBudget.TotalMilliseconds;
-            Task.WaitAll([.. exportStages.Select(stage => Task.Run(() => stage switch
-            {
-                BaseProcessor<System.Diagnostics.Activity> spans => spans.Shutdown(budget),
-                BaseProcessor<LogRecord> logs => logs.Shutdown(budget),
-                MetricReader metrics => metrics.Shutdown(budget),
-                _ => true,
-            }))]);
+            Task.WaitAll([.. exportStageShutdowns.Select(shutdown => Task.Run(() => shutdown(budget)))]);
             tracerProvider.Dispose();
             meterProvider.Dispose();
             lossReporter.Dispose();
