@@ -10,7 +10,7 @@ var (sql, sqlRunsOn) = builder.AddSqlDependency();
 Console.WriteLine($"Infrastructure: {mode.ToString().ToLowerInvariant()} ({reason})");
 Console.WriteLine($"  redis: {redisRunsOn}; mongo: {mongoRunsOn}; sql: {sqlRunsOn}");
 
-var server = builder.AddProject<Projects.PingAspire_Server>("server")
+var server = builder.AddProject<Projects.PingAspire_Server>(ServiceNames.Server)
     .WithPingTelemetry(serviceVersion: "10.10.9")
     .WithForwardedSection("TraceContextTest")
     .WithHttpHealthCheck("/health")
@@ -26,7 +26,7 @@ if (mongo is not null)
         .WaitFor(mongo);
 }
 
-builder.AddProject<Projects.PingAspire_Client>("client")
+builder.AddProject<Projects.PingAspire_Client>(ServiceNames.Client)
     .WithPingTelemetry(serviceVersion: "10.10.10")
     .WithForwardedSection("Client")
     .WithReference(server)

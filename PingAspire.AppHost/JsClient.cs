@@ -21,7 +21,7 @@ public static class JsClient
         }
 
         var directory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "PingAspire.JsClient"));
-        var client = builder.AddExecutable("jsclient", "node", directory, "client.js")
+        var client = builder.AddExecutable(ServiceNames.JsClient, "node", directory, "client.js")
             .WithOtlpExporter()
             .WithPingTelemetry(serviceVersion: "10.10.11")
             .WithForwardedSection("JsClient")
@@ -29,7 +29,7 @@ public static class JsClient
             .WaitFor(server);
         if (!Directory.Exists(Path.Combine(directory, "node_modules")))
         {
-            var install = builder.AddExecutable("jsclient-install", "npm", directory, "ci", "--no-audit", "--no-fund");
+            var install = builder.AddExecutable($"{ServiceNames.JsClient}-install", "npm", directory, "ci", "--no-audit", "--no-fund");
             client.WaitForCompletion(install);
             return "Node.js (npm ci first)";
         }

@@ -51,7 +51,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         Environment.SetEnvironmentVariable("OTEL_BSP_SCHEDULE_DELAY", "1000");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["OTEL_SERVICE_NAME"] = "server",
+            ["OTEL_SERVICE_NAME"] = "pingaspire-server",
             ["ConnectionStrings:redis"] = dependencies.RedisConnectionString,
             ["ConnectionStrings:sql"] = dependencies.SqlConnectionString,
         });
@@ -97,7 +97,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
     // What Aspire's default ServiceDefaults does for traces: ASP.NET Core + HttpClient instrumentation, OTLP exporter.
     private static void AddAutoInstrumentation(WebApplicationBuilder builder) =>
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("server"))
+            .ConfigureResource(resource => resource.AddService("pingaspire-server"))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

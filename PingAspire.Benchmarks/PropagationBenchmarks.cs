@@ -12,7 +12,7 @@ namespace PingAspire.Benchmarks;
 [MemoryDiagnoser]
 public class PropagationBenchmarks
 {
-    private readonly HttpRequestMessage _request = new(HttpMethod.Get, "http://server/ping");
+    private readonly HttpRequestMessage _request = new(HttpMethod.Get, "http://pingaspire-server/ping");
     private ActivityContext _context;
     private Baggage _baggage;
     private HeaderDictionary _headers = [];

@@ -29,7 +29,7 @@ public sealed class ServerProcess(Process process, Uri url) : IAsyncDisposable
         start.Environment["ConnectionStrings__redis"] = dependencies.RedisConnectionString;
         start.Environment["ConnectionStrings__sql"] = dependencies.SqlConnectionString;
         start.Environment["TraceContextTest__Enabled"] = "true";
-        start.Environment["OTEL_SERVICE_NAME"] = "server";
+        start.Environment["OTEL_SERVICE_NAME"] = "pingaspire-server";
         start.Environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
         if (variant.StartsWith("off", StringComparison.Ordinal))
         {

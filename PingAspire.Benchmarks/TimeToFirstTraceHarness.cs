@@ -28,17 +28,13 @@ public static class TimeToFirstTraceHarness
             // In a process group of its own (setsid), so that stopping it is a terminal's Ctrl+C: SIGINT to the group.
             // Hermetic like the tests: nothing of the shell's Lightstep, OTLP or connection settings, nor the
             // AppHost's user secrets, reaches it.
-            var start = new ProcessStartInfo("setsid",
-                ["dotnet", "run", "--project", "PingAspire.AppHost", "--no-build", "--", .. HermeticEnvironment.AppHostArguments])
+            HermeticEnvironment.Clear();
+            var start = new ProcessStartInfo("setsid", ["dotnet", "run", "--project", "PingAspire.AppHost", "--no-build"])
             {
                 WorkingDirectory = repository,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (var name in HermeticEnvironment.OutsideSettings())
-            {
-                start.Environment.Remove(name);
-            }
 
             // Lets the harness read the telemetry API without the login token (loopback only).
             start.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
@@ -134,7 +130,7 @@ public static class TimeToFirstTraceHarness
         await kill.WaitForExitAsync();
     }
 
-    // A server span whose parent is a client span of the same trace, from the resources "server" and "client".
+    // A server span whose parent is a client span of the same trace, from the resources "pingaspire-server" and "pingaspire-client" (PingAspire.AppHost/ServiceNames.cs).
     private static async Task<bool> HasConnectedTraceAsync(HttpClient http)
     {
         try
@@ -146,8 +142,8 @@ public static class TimeToFirstTraceHarness
                 from scopeSpans in resourceSpans.GetProperty("scopeSpans").EnumerateArray()
                 from span in scopeSpans.GetProperty("spans").EnumerateArray()
                 select (Service: service, Span: span)).ToList();
-            var clientSpanIds = spans.Where(s => s.Service == "client").Select(s => s.Span.GetProperty("spanId").GetString()).ToHashSet();
-            return spans.Any(s => s.Service == "server"
+            var clientSpanIds = spans.Where(s => s.Service == "pingaspire-client").Select(s => s.Span.GetProperty("spanId").GetString()).ToHashSet();
+            return spans.Any(s => s.Service == "pingaspire-server"
                 && s.Span.TryGetProperty("parentSpanId", out var parent) && clientSpanIds.Contains(parent.GetString()));
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)

@@ -5,8 +5,8 @@ public sealed class ClientOptions
 {
     public const string SectionName = "Client";
 
-    // Resolved through Aspire service discovery: "server" is the AppHost's resource name.
-    public Uri ServerUrl { get; set; } = new("http://server");
+    // Resolved through Aspire service discovery: "pingaspire-server" is the AppHost's resource name.
+    public Uri ServerUrl { get; set; } = new("http://pingaspire-server");
 
     public double IntervalSeconds { get; set; } = 5;
 

@@ -17,7 +17,7 @@ const CLIENT_RUN_ID_KEY = 'pingaspire.client.run_id';
 
 // Settings: JsClient__* as the AppHost forwards them (the same keys as the C# client's Client:*).
 const settings = {
-  serverUrl: new URL(process.env.JsClient__ServerUrl ?? process.env.services__server__http__0 ?? 'http://localhost:5000'),
+  serverUrl: new URL(process.env.JsClient__ServerUrl ?? process.env["services__pingaspire-server__http__0"] ?? 'http://localhost:5000'),
   intervalSeconds: Number(process.env.JsClient__IntervalSeconds ?? 5),
   timeoutSeconds: Number(process.env.JsClient__TimeoutSeconds ?? 10),
   count: Number(process.env.JsClient__Count ?? 0),

@@ -12,9 +12,9 @@ public static class HermeticEnvironment
     // .NET hosts read DOTNET_- and ASPNETCORE_-prefixed variables as the same keys.
     private static readonly string[] HostPrefixes = ["", "DOTNET_", "ASPNETCORE_"];
 
-    // The AppHost also reads its user secrets, which the environment cannot clear: blank them on its command line
-    // (a test's own arguments come later and win).
-    public static readonly string[] AppHostArguments = ["LS_ACCESS_TOKEN=", "LS_SATELLITE_URL="];
+    // The AppHost also reads its user secrets (`dotnet user-secrets`): from $APPDATA/Microsoft/UserSecrets when APPDATA
+    // is set, else from ~/.microsoft/usersecrets. An empty folder of our own keeps the developer's out.
+    public static string AppData { get; } = CreateAppData();
 
     public static bool IsOutsideSetting(string name) =>
         HostPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
@@ -23,7 +23,8 @@ public static class HermeticEnvironment
     public static IReadOnlyList<string> OutsideSettings() =>
         [.. Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(IsOutsideSetting).Order(StringComparer.Ordinal)];
 
-    // Removes them from this process, and so from every process it starts from now on. Returns their names.
+    // Removes them from this process, and so from every process it starts from now on, and points APPDATA at the
+    // empty folder. Returns the names removed.
     public static IReadOnlyList<string> Clear()
     {
         var names = OutsideSettings();
@@ -32,6 +33,14 @@ public static class HermeticEnvironment
             Environment.SetEnvironmentVariable(name, null);
         }
 
+        Environment.SetEnvironmentVariable("APPDATA", AppData);
         return names;
+    }
+
+    private static string CreateAppData()
+    {
+        var folder = Directory.CreateTempSubdirectory("pingaspire-appdata-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        return folder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
+using PingAspire.AppHost;
 using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
@@ -48,9 +49,9 @@ public sealed class BadInputTests(BadInputTests.FuzzAppHost fixture, AppHostFixt
 
         // Lines reach the test a little after they are written: stop the server and wait for the last line it writes,
         // so that "no exception in the log" is said of the whole log.
-        await fixture.AppHost.ExecuteCommandAsync("server", KnownResourceCommands.StopCommand);
-        await fixture.AppHost.WaitForLogLinesAsync("server", "Telemetry shut down");
-        var serverLines = fixture.AppHost.LogLines.Where(line => line.StartsWith("server:", StringComparison.Ordinal)).ToList();
+        await fixture.AppHost.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
+        await fixture.AppHost.WaitForLogLinesAsync(ServiceNames.Server, "Telemetry shut down");
+        var serverLines = fixture.AppHost.LogLines.Where(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)).ToList();
         Assert.False(
             serverLines.Any(line => line.Contains("Exception", StringComparison.Ordinal) || line.Contains("fail:", StringComparison.Ordinal)),
             string.Join(Environment.NewLine, serverLines));

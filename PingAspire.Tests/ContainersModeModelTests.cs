@@ -61,11 +61,11 @@ public sealed class ContainersModeModelTests
     public async Task ServerWaitsForAndReferencesBothDatabasesAndClientWaitsForServer()
     {
         var model = await BuildModelAsync();
-        var server = model.OfType<ProjectResource>().Single(r => r.Name == "server");
-        var client = model.OfType<ProjectResource>().Single(r => r.Name == "client");
+        var server = model.OfType<ProjectResource>().Single(r => r.Name == ServiceNames.Server);
+        var client = model.OfType<ProjectResource>().Single(r => r.Name == ServiceNames.Client);
 
         Assert.Equal(["mongo", "redis", "sql"], WaitsFor(server));
-        Assert.Equal(["server"], WaitsFor(client));
+        Assert.Equal([ServiceNames.Server], WaitsFor(client));
 
         var serverEnvironment = await EnvironmentOf(server);
         Assert.Equal("{redis.connectionString}", serverEnvironment["ConnectionStrings__redis"]);
@@ -76,7 +76,7 @@ public sealed class ContainersModeModelTests
 
         var clientEnvironment = await EnvironmentOf(client);
         Assert.Contains("service.version=10.10.10", clientEnvironment["OTEL_RESOURCE_ATTRIBUTES"], StringComparison.Ordinal);
-        Assert.Equal("{server.bindings.http.url}", clientEnvironment["services__server__http__0"]);
+        Assert.Equal($"{{{ServiceNames.Server}.bindings.http.url}}", clientEnvironment[$"services__{ServiceNames.Server}__http__0"]);
     }
 
     private static async Task<IResourceCollection> BuildModelAsync(params string[] args)

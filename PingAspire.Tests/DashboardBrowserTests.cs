@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Playwright;
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
 using PingAspire.Tests.Infrastructure;
@@ -54,15 +55,15 @@ public sealed class DashboardBrowserTests
             await Expect(page.GetByText(span, new() { Exact = true }).First);
         }
 
-        await Expect(page.GetByText("client", new() { Exact = true }).First);
-        await Expect(page.GetByText("server", new() { Exact = true }).First);
+        await Expect(page.GetByText(ServiceNames.Client, new() { Exact = true }).First);
+        await Expect(page.GetByText(ServiceNames.Server, new() { Exact = true }).First);
         await SaveScreenshotAsync(page, "trace-detail.png");
 
         // One trace across two languages: the JavaScript client's span above the C# server's.
-        var mixed = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Unset, client: "jsclient");
+        var mixed = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Unset, client: ServiceNames.JsClient);
         await OpenTraceAsync(page, app, mixed);
-        await Expect(page.GetByText("jsclient", new() { Exact = true }).First);
-        await Expect(page.GetByText("server", new() { Exact = true }).First);
+        await Expect(page.GetByText(ServiceNames.JsClient, new() { Exact = true }).First);
+        await Expect(page.GetByText(ServiceNames.Server, new() { Exact = true }).First);
         await SaveScreenshotAsync(page, "trace-js-client.png");
 
         await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
@@ -86,7 +87,7 @@ public sealed class DashboardBrowserTests
 
         // The RED metrics, recorded by hand: the server's request duration by route and status.
         await page.GotoAsync(new Uri(app.DashboardLoginUrl,
-            "/metrics/resource/server?meter=PingAspire.Server&instrument=http.server.request.duration&duration=5&view=Graph").ToString());
+            $"/metrics/resource/{ServiceNames.Server}?meter=PingAspire.Server&instrument=http.server.request.duration&duration=5&view=Graph").ToString());
         await Expect(page.GetByText("http.server.request.duration").First);
         await Expect(page.GetByText("db.client.operation.duration").First);
         // The histogram is drawn with its percentiles once the page has loaded the data points.
@@ -95,7 +96,7 @@ public sealed class DashboardBrowserTests
     }
 
     // A client trace whose six spans (client, server, two integrations, two operations) have all been exported.
-    private static async Task<string> CompleteTraceAsync(SpanStore spans, Func<ReceivedSpan, bool> clientSpan, string client = "client") =>
+    private static async Task<string> CompleteTraceAsync(SpanStore spans, Func<ReceivedSpan, bool> clientSpan, string client = ServiceNames.Client) =>
         await spans.WaitForAsync(all => all.Where(s => s.ServiceName == client && s.Name == TraceQueries.ClientSpan).Where(clientSpan)
             .Select(c => c.TraceId)
             .FirstOrDefault(id => all.Count(s => s.TraceId == id) == 6), Timeouts.SpansArrive, "a complete client trace");

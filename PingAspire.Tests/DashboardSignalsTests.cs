@@ -1,4 +1,5 @@
 using System.Net;
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.Tests.Infrastructure;
 
@@ -17,7 +18,7 @@ public sealed class DashboardSignalsTests(DashboardSignalsTests.SignalsAppHost f
     [Fact]
     public async Task AFailedRequestsWarningCarriesTheTraceAndSpanItWasWrittenIn()
     {
-        await fixture.AppHost.ExecuteCommandAsync("server", "failing-redis");
+        await fixture.AppHost.ExecuteCommandAsync(ServiceNames.Server, "failing-redis");
         try
         {
             var failed = await FirstFailingRequestAsync();
@@ -32,7 +33,7 @@ public sealed class DashboardSignalsTests(DashboardSignalsTests.SignalsAppHost f
                 () => Telemetry.Logs.FirstOrDefault(l => l.Body.Contains("redis failed", StringComparison.Ordinal)),
                 Timeouts.SpansArrive, "a 'redis failed' log record");
             Assert.Equal("Warning", warning.SeverityText);
-            Assert.Equal("server", warning.Resource["service.name"]);
+            Assert.Equal(ServiceNames.Server, warning.Resource["service.name"]);
             var loggedIn = await Telemetry.WaitForAsync(spans => spans.FirstOrDefault(s => s.SpanId == warning.SpanId),
                 Timeouts.SpansArrive, "the span the warning was written in");
             Assert.Equal(warning.TraceId, loggedIn.TraceId);
@@ -41,16 +42,16 @@ public sealed class DashboardSignalsTests(DashboardSignalsTests.SignalsAppHost f
         }
         finally
         {
-            await fixture.AppHost.ExecuteCommandAsync("server", "clear-faults");
+            await fixture.AppHost.ExecuteCommandAsync(ServiceNames.Server, "clear-faults");
         }
     }
 
     [Fact]
     public async Task SlowRedisDelaysEveryRedisOperationUntilFaultsAreCleared()
     {
-        await fixture.AppHost.ExecuteCommandAsync("server", "slow-redis");
+        await fixture.AppHost.ExecuteCommandAsync(ServiceNames.Server, "slow-redis");
         var slow = await OperationOfAsync(await SendAsync("/redis/4"));
-        await fixture.AppHost.ExecuteCommandAsync("server", "clear-faults");
+        await fixture.AppHost.ExecuteCommandAsync(ServiceNames.Server, "clear-faults");
         var normal = await OperationOfAsync(await SendAsync("/redis/4"));
 
         Assert.True(slow.Duration >= Slowdown, $"with slow-redis the operation took {slow.Duration}");
@@ -66,8 +67,8 @@ public sealed class DashboardSignalsTests(DashboardSignalsTests.SignalsAppHost f
 
         var server = await MetricAsync("http.server.request.duration", p => p.Attributes.GetValueOrDefault("http.route") == "/ping");
         Assert.Equal(("s", "GET", "200"), (server.Unit, server.Attributes["http.request.method"], server.Attributes["http.response.status_code"]));
-        var client = await MetricAsync("http.client.request.duration", p => p.Resource["service.name"] == "client");
-        Assert.Equal(("s", "200", "server"), (client.Unit, client.Attributes["http.response.status_code"], client.Attributes["server.address"]));
+        var client = await MetricAsync("http.client.request.duration", p => p.Resource["service.name"] == ServiceNames.Client);
+        Assert.Equal(("s", "200", ServiceNames.Server), (client.Unit, client.Attributes["http.response.status_code"], client.Attributes["server.address"]));
         var sql = await MetricAsync("db.client.operation.duration", p => p.Attributes.GetValueOrDefault("db.system.name") == "sqlite");
         Assert.Equal("INSERT DELETE", sql.Attributes["db.operation.name"]);
         Assert.True(sql.Value >= 1, "at least one SQLite operation counted");

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using PingAspire.AppHost;
-using Aspire.Hosting.ApplicationModel;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
 using PingAspire.Tests.Infrastructure;
@@ -98,7 +98,7 @@ public sealed class DependencyFaultTests
         // That line comes after every line of the burst, so from then on the log holds all it will hold of it.
         var deadline = Stopwatch.StartNew();
         string? summary;
-        while ((summary = app.LogLines.FirstOrDefault(line => line.StartsWith("server:", StringComparison.Ordinal)
+        while ((summary = app.LogLines.FirstOrDefault(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)
             && line.Contains("more times", StringComparison.Ordinal))) is null)
         {
             Assert.True(deadline.Elapsed < Timeouts.SpansArrive, $"no failure count in the log after {deadline.Elapsed}");
@@ -106,7 +106,7 @@ public sealed class DependencyFaultTests
             await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
         }
 
-        var serverLines = app.LogLines.Where(line => line.StartsWith("server:", StringComparison.Ordinal)).ToList();
+        var serverLines = app.LogLines.Where(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)).ToList();
         TestContext.Current.TestOutputHelper?.WriteLine($"{serverLines.Count} server log lines; {summary}");
         var counted = int.Parse(System.Text.RegularExpressions.Regex.Match(summary, @"failed (\d+) more times").Groups[1].Value,
             System.Globalization.CultureInfo.InvariantCulture);

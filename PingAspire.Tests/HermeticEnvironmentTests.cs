@@ -7,7 +7,8 @@ namespace PingAspire.Tests;
 
 // The suite inherits the developer's shell, and the README tells them to export their Lightstep token. With that
 // token and stray OTLP, connection-string and client settings exported, nothing may reach beyond the test's own
-// receivers: ClearOutsideSettings clears them before any test runs, and PingAppHost blanks the AppHost's secrets.
+// receivers: ClearOutsideSettings clears them before any test runs, and
+// points APPDATA at an empty folder, so the AppHost reads none of the developer's user secrets.
 public sealed class HermeticEnvironmentTests
 {
     [Fact]

@@ -1,3 +1,4 @@
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
 using PingAspire.Tests.Infrastructure;
@@ -48,7 +49,7 @@ public sealed class JsClientTests
     }
 
     private static IEnumerable<ReceivedSpan> JsPings(IEnumerable<ReceivedSpan> spans) =>
-        spans.Where(s => s.ServiceName == "jsclient" && s.Name == "GET /ping");
+        spans.Where(s => s.ServiceName == ServiceNames.JsClient && s.Name == "GET /ping");
 
     private static Task<PingAppHost> StartAsync(bool propagate) =>
         PingAppHost.StartAsync(

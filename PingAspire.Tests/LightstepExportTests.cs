@@ -1,3 +1,4 @@
+using PingAspire.AppHost;
 using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
@@ -13,8 +14,11 @@ public sealed class LightstepExportTests(AppHostFixture fixture)
             all.ClientPings().Any() && all.ServerPings().Any() ? all : null,
             Timeouts.SpansArrive, "client and server spans at the Lightstep endpoint");
 
-        Assert.Equal("10.10.10", spans.ClientPings().First().Resource["service.version"]);
-        Assert.Equal("10.10.9", spans.ServerPings().First().Resource["service.version"]);
+        // The names a Lightstep user searches for (README, "See it in Lightstep"), exactly as exported.
+        var client = spans.ClientPings().First().Resource;
+        var server = spans.ServerPings().First().Resource;
+        Assert.Equal(("pingaspire-client", "10.10.10"), (client["service.name"], client["service.version"]));
+        Assert.Equal(("pingaspire-server", "10.10.9"), (server["service.name"], server["service.version"]));
         Assert.All(fixture.Lightstep.Spans.ExportHeaders, headers =>
             Assert.Equal(fixture.LightstepToken, headers["lightstep-access-token"]));
     }
@@ -23,8 +27,8 @@ public sealed class LightstepExportTests(AppHostFixture fixture)
     public async Task TheTokenNeverAppearsInAnyOutput()
     {
         await fixture.AppHost.WaitForClientToFinishAsync();
-        await fixture.AppHost.WaitForLogLinesAsync("server", "Lightstep export is on");
-        await fixture.AppHost.WaitForLogLinesAsync("client", "Lightstep export is on");
+        await fixture.AppHost.WaitForLogLinesAsync(ServiceNames.Server, "Lightstep export is on");
+        await fixture.AppHost.WaitForLogLinesAsync(ServiceNames.Client, "Lightstep export is on");
 
         Assert.DoesNotContain(fixture.AppHost.LogLines, line => line.Contains(fixture.LightstepToken, StringComparison.Ordinal));
         // Nor does any log record the processes exported (their logs go over OTLP too).

@@ -1,3 +1,4 @@
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.Tests.Infrastructure;
 
@@ -38,8 +39,8 @@ public sealed class ManualPropagationTests(ManualPropagationTests.NoPropagationA
         await app.Dashboard.Spans.WaitForAsync(spans => spans.ServerPings().Any() ? spans : null,
             Timeouts.SpansArrive, "spans at the dashboard endpoint");
 
-        await app.WaitForLogLinesAsync("server", "Lightstep export is off");
-        await app.WaitForLogLinesAsync("client", "Lightstep export is off");
+        await app.WaitForLogLinesAsync(ServiceNames.Server, "Lightstep export is off");
+        await app.WaitForLogLinesAsync(ServiceNames.Client, "Lightstep export is off");
         Assert.Empty(fixture.Lightstep.Spans.ExportHeaders);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using PingAspire.AppHost;
 using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
@@ -33,6 +34,6 @@ public sealed class ReplicasTests
         var instances = served.Select(s => s.Resource["service.instance.id"]).Distinct().ToList();
         TestContext.Current.TestOutputHelper?.WriteLine($"instances: {string.Join(", ", instances.Select(i => $"{i} ×{served.Count(s => s.Resource["service.instance.id"] == i)}"))}");
         Assert.Equal(2, instances.Count);
-        Assert.All(served, s => Assert.Equal("server", s.ServiceName));
+        Assert.All(served, s => Assert.Equal(ServiceNames.Server, s.ServiceName));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Aspire.Hosting.ApplicationModel;
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
 using PingAspire.Tests.Infrastructure;
@@ -22,16 +23,16 @@ public sealed class StopAndRestartTests
         var spans = app.Dashboard.Spans;
         await spans.WaitForAsync(all => all.ClientPings().FirstOrDefault(IsOk), Timeouts.SpansArrive, "a successful client request");
 
-        await app.ExecuteCommandAsync("server", KnownResourceCommands.StopCommand);
+        await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
         var failed = await spans.WaitForAsync(all => all.ClientPings().FirstOrDefault(s => s.StatusCode == Status.Types.StatusCode.Error),
             Timeouts.SpansArrive, "a failed client request while the server is down");
         Assert.Contains("exception", failed.EventNames);
         // Refused, or timed out on the orchestrator's proxy, depending on how far the server got in stopping.
         Assert.Contains(failed.Attributes["error.type"], new[] { "System.Net.Http.HttpRequestException", "System.Threading.Tasks.TaskCanceledException" });
-        await app.WaitForLogLinesAsync("client", "failed:");
+        await app.WaitForLogLinesAsync(ServiceNames.Client, "failed:");
 
         var failuresSoFar = spans.All.ClientPings().Count();
-        await app.ExecuteCommandAsync("server", KnownResourceCommands.StartCommand);
+        await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StartCommand);
         await spans.WaitForAsync(all => all.ClientPings().Skip(failuresSoFar).FirstOrDefault(IsOk),
             Timeouts.ClientFinishes, "a successful client request after the server came back");
     }
@@ -65,8 +66,8 @@ public sealed class StopAndRestartTests
 
         await app.Dashboard.Spans.WaitForAsync(_ => completed.Count >= RequestsBeforeStop ? completed : null,
             Timeouts.SpansArrive, $"{RequestsBeforeStop} completed requests");
-        await app.ExecuteCommandAsync("client", KnownResourceCommands.StopCommand);
-        await app.ExecuteCommandAsync("server", KnownResourceCommands.StopCommand);
+        await app.ExecuteCommandAsync(ServiceNames.Client, KnownResourceCommands.StopCommand);
+        await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => burst).WaitAsync(Timeouts.Request, TestContext.Current.CancellationToken);
 
         // Every request that got its answer had its SERVER span ended first; each must have been flushed at shutdown.
@@ -80,7 +81,7 @@ public sealed class StopAndRestartTests
         // The client logs each request after its span has ended: at least as many client spans as log lines, and at
         // most one more (the request in flight at the stop). The log stream may trail the spans, so wait for it.
         var clientSpans = app.Dashboard.Spans.All.ClientPings().Count();
-        var logged = await app.WaitForLogLinesAsync("client", "Request to", atLeast: clientSpans - 1);
+        var logged = await app.WaitForLogLinesAsync(ServiceNames.Client, "Request to", atLeast: clientSpans - 1);
         Assert.InRange(clientSpans, logged, logged + 1);
         TestContext.Current.TestOutputHelper?.WriteLine($"{markers.Count} completed, {failures.Count} failed cleanly, {logged} client requests");
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.Tests.Infrastructure;
 
@@ -99,28 +100,28 @@ public sealed class TelemetryBackendFaultTests
 
         if (expectLoss)
         {
-            await app.WaitForLogLinesAsync("server", "OpenTelemetry");
+            await app.WaitForLogLinesAsync(ServiceNames.Server, "OpenTelemetry");
         }
 
         if (name == BlackHoleVariant)
         {
             // The README's promise: spans the full queue could not take are counted in the log, not lost silently.
-            await app.WaitForLogLinesAsync("server", "Dropped");
+            await app.WaitForLogLinesAsync(ServiceNames.Server, "Dropped");
         }
 
         if (!expectLoss)
         {
             // Absence is only said of a complete log: stop the server and wait for the last line its telemetry writes.
-            await app.ExecuteCommandAsync("server", KnownResourceCommands.StopCommand);
-            await app.WaitForLogLinesAsync("server", "Telemetry shut down; 0 spans dropped");
+            await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
+            await app.WaitForLogLinesAsync(ServiceNames.Server, "Telemetry shut down; 0 spans dropped");
             // The server is what is measured. (The client, exporting for the first time while it exits, under a 1 s
             // timeout on two cores busy with the burst, may report a timeout of its own.)
-            var unexpected = app.LogLines.Where(line => line.StartsWith("server:", StringComparison.Ordinal)
+            var unexpected = app.LogLines.Where(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)
                 && (line.Contains("OpenTelemetry-", StringComparison.Ordinal) || line.Contains("Dropped", StringComparison.Ordinal))).ToList();
             Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected));
         }
 
-        var warnings = app.LogLines.Count(line => line.StartsWith("server:", StringComparison.Ordinal)
+        var warnings = app.LogLines.Count(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)
             && (line.Contains("OpenTelemetry-", StringComparison.Ordinal) || line.Contains("Dropped", StringComparison.Ordinal)));
         return new Measurement(name, Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99), rss, warnings);
     }

@@ -1,3 +1,4 @@
+using PingAspire.AppHost;
 using PingAspire.Client;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
@@ -50,7 +51,7 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
              select Tuple.Create(c, s)).FirstOrDefault(), Timeouts.SpansArrive, "a connected client/server pair");
 
         Assert.Equal("GET", client.Attributes["http.request.method"]);
-        Assert.Equal("http://server/ping", client.Attributes["url.full"]);
+        Assert.Equal($"http://{ServiceNames.Server}/ping", client.Attributes["url.full"]);
         Assert.Equal("200", client.Attributes["http.response.status_code"]);
         Assert.Equal("/ping", server.Attributes["http.route"]);
         Assert.Equal("200", server.Attributes["http.response.status_code"]);

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;
@@ -42,7 +43,7 @@ public sealed class PingAppHost : IAsyncDisposable
         using var timeout = new CancellationTokenSource(Timeouts.AppHostStart);
         var dashboard = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
-            ["Infrastructure=local", "JsClient:Enabled=false", .. HermeticEnvironment.AppHostArguments, .. args],
+            ["Infrastructure=local", "JsClient:Enabled=false", .. args],
             (options, _) => options.DisableDashboard = !realDashboard,
             timeout.Token);
         // Resource logs go to the collector; the test output only needs the AppHost's warnings.
@@ -70,7 +71,7 @@ public sealed class PingAppHost : IAsyncDisposable
         var app = await builder.BuildAsync(timeout.Token);
         var host = new PingAppHost(app, dashboard, logs);
         await app.StartAsync(timeout.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("server", timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceNames.Server, timeout.Token);
         if (realDashboard)
         {
             // The testing builder picks the dashboard's address and login token itself: read back the login URL.
@@ -87,7 +88,7 @@ public sealed class PingAppHost : IAsyncDisposable
     public HttpClient CreateServerClient() =>
         new(new SocketsHttpHandler { ActivityHeadersPropagator = null })
         {
-            BaseAddress = App.GetEndpoint("server", "http"),
+            BaseAddress = App.GetEndpoint(ServiceNames.Server, "http"),
             Timeout = Timeouts.Request,
         };
 
@@ -124,7 +125,7 @@ public sealed class PingAppHost : IAsyncDisposable
     public async Task WaitForClientToFinishAsync()
     {
         using var timeout = new CancellationTokenSource(Timeouts.ClientFinishes);
-        await App.ResourceNotifications.WaitForResourceAsync("client", KnownResourceStates.Finished, timeout.Token);
+        await App.ResourceNotifications.WaitForResourceAsync(ServiceNames.Client, KnownResourceStates.Finished, timeout.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
 
@@ -9,10 +10,10 @@ public static class TraceQueries
     public const string ClientSpan = "GET /ping";
 
     public static IEnumerable<ReceivedSpan> ClientPings(this IEnumerable<ReceivedSpan> spans) =>
-        spans.Where(s => s.ServiceName == "client" && s.Name == ClientSpan && s.Kind == Span.Types.SpanKind.Client);
+        spans.Where(s => s.ServiceName == ServiceNames.Client && s.Name == ClientSpan && s.Kind == Span.Types.SpanKind.Client);
 
     public static IEnumerable<ReceivedSpan> ServerPings(this IEnumerable<ReceivedSpan> spans, string route = "/ping") =>
-        spans.Where(s => s.ServiceName == "server" && s.Name == $"GET {route}" && s.Kind == Span.Types.SpanKind.Server);
+        spans.Where(s => s.ServiceName == ServiceNames.Server && s.Name == $"GET {route}" && s.Kind == Span.Types.SpanKind.Server);
 
     // The markers of the direct requests (DirectRequest) whose SERVER spans arrived.
     public static IEnumerable<string> ServerSpansMarked(this IEnumerable<ReceivedSpan> spans) =>
