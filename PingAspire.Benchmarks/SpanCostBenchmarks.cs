@@ -15,7 +15,7 @@ public class SpanCostBenchmarks
 {
     private static readonly ActivityContext Parent = ActivityContext.Parse(Wrk.Traceparent, null);
     private OtlpReceiver _sink = null!;
-    private ManualTelemetry.TelemetryPipeline _pipeline = null!;
+    private TelemetryPipeline _pipeline = null!;
 
     [GlobalSetup]
     public void Setup()

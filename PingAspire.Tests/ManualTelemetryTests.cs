@@ -72,7 +72,7 @@ public sealed class ManualTelemetryTests
         builder.AddServiceDefaults(SourceName);
         using var host = builder.Build();
 
-        Assert.Null(host.Services.GetService<ManualTelemetry.TelemetryPipeline>());
+        Assert.Null(host.Services.GetService<TelemetryPipeline>());
     }
 
     // The SDK shuts a provider's processors down one after another out of one 5 s budget: with the dashboard's

@@ -22,9 +22,6 @@ public static class ManualTelemetry
     public const string LightstepTokenHeader = "lightstep-access-token";
     public const string LoggerName = "PingAspire.Telemetry";
 
-    // Each exporter's own time to flush at shutdown; they flush in parallel (see TelemetryPipeline.Dispose).
-    private static readonly TimeSpan ShutdownBudget = TimeSpan.FromSeconds(5);
-
     // sourceName names both the process's ActivitySource and its Meter.
     public static IHostApplicationBuilder AddManualTelemetry(this IHostApplicationBuilder builder, string sourceName)
     {
@@ -51,7 +48,7 @@ public static class ManualTelemetry
         // Traces and metrics: a DI singleton, so the host disposes it when it stops: that is the final flush.
         builder.Services.AddSingleton(services => Build(builder.Configuration,
             services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations, logProcessors));
-        builder.Services.AddHostedService<StartWithHost>();
+        builder.Services.AddHostedService<TelemetryPipeline.StartWithHost>();
         return builder;
     }
 
@@ -162,40 +159,5 @@ public static class ManualTelemetry
         var options = new BatchExportActivityProcessorOptions();
         return new BatchActivityExportProcessor(exporter, options.MaxQueueSize, options.ScheduledDelayMilliseconds,
             options.ExporterTimeoutMilliseconds, options.MaxExportBatchSize);
-    }
-
-    public sealed class TelemetryPipeline(
-        TracerProvider tracerProvider, MeterProvider meterProvider, Func<int, bool>[] exportStageShutdowns,
-        SpanLossReporter lossReporter, ILogger logger) : IDisposable
-    {
-        public TracerProvider TracerProvider => tracerProvider;
-
-        public SpanLossReporter LossReporter => lossReporter;
-
-        // A provider shuts its processors down one after another out of one shared 5 s budget, so a hung first backend
-        // would leave the second none. Each processor and reader gets its own budget here, in parallel; the providers
-        // then find them shut down already. The loss reporter goes last, to report what the final flush dropped.
-        public void Dispose()
-        {
-            var budget = (int)ShutdownBudget.TotalMilliseconds;
-            Task.WaitAll([.. exportStageShutdowns.Select(shutdown => Task.Run(() => shutdown(budget)))]);
-            tracerProvider.Dispose();
-            meterProvider.Dispose();
-            lossReporter.Dispose();
-            // The last line a process writes about its telemetry: what it could not deliver, and that nothing follows.
-            logger.LogInformation("Telemetry shut down; {Dropped} spans dropped in all", lossReporter.DroppedSpans);
-        }
-    }
-
-    // Resolving the pipeline when the host starts builds the providers before the first span.
-    private sealed class StartWithHost(TelemetryPipeline pipeline) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            _ = pipeline;
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
