@@ -17,6 +17,9 @@ public static class TimeToFirstTraceHarness
         var repository = FindRepositoryRoot();
         var times = new List<TimeSpan>();
         using var http = new HttpClient { BaseAddress = Dashboard, Timeout = TimeSpan.FromSeconds(5) };
+        // Hermetic like the tests: nothing of the shell's Lightstep, OTLP or connection settings, nor the AppHost's
+        // user secrets, reaches the AppHost started below.
+        HermeticEnvironment.Clear();
         for (var run = 1; run <= runs; run++)
         {
             if (await IsListeningAsync(http))
@@ -26,9 +29,6 @@ public static class TimeToFirstTraceHarness
             }
 
             // In a process group of its own (setsid), so that stopping it is a terminal's Ctrl+C: SIGINT to the group.
-            // Hermetic like the tests: nothing of the shell's Lightstep, OTLP or connection settings, nor the
-            // AppHost's user secrets, reaches it.
-            HermeticEnvironment.Clear();
             var start = new ProcessStartInfo("setsid", ["dotnet", "run", "--project", "PingAspire.AppHost", "--no-build"])
             {
                 WorkingDirectory = repository,
