@@ -34,7 +34,10 @@ public sealed class RedisIntegration(ILogger<RedisIntegration> logger, Faults fa
             options =>
             {
                 options.AbortOnConnectFail = false;
-                options.ConnectTimeout = 2000;
+                // The library's default: a connect to a local Redis at a busy start on 2 cores took over 2 s and was
+                // logged as a failure. Only the very first connect is waited for; later, requests fail fast while
+                // disconnected.
+                options.ConnectTimeout = 5000;
                 options.AsyncTimeout = 2000;
                 options.SyncTimeout = 2000;
                 options.BacklogPolicy = BacklogPolicy.FailFast;
