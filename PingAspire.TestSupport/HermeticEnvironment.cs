@@ -40,7 +40,13 @@ public static class HermeticEnvironment
     private static string CreateAppData()
     {
         var folder = Directory.CreateTempSubdirectory("pingaspire-appdata-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        };
         return folder;
     }
 }

@@ -45,14 +45,14 @@ public sealed class BadInputTests(BadInputTests.FuzzAppHost fixture, AppHostFixt
         var byStatus = statuses.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         TestContext.Current.TestOutputHelper?.WriteLine($"statuses: {string.Join(", ", byStatus.Select(s => $"{s.Key}×{s.Value}"))}");
         Assert.True(!statuses.Any(s => s >= 500), string.Join(Environment.NewLine,
-            fixture.AppHost.LogLines.Where(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)).TakeLast(40)));
+            fixture.AppHost.LogLinesOf(ServiceNames.Server).TakeLast(40)));
         Assert.All(statuses, s => Assert.True(s is 200 or 431, $"status {s}"));
 
         // Lines reach the test a little after they are written: stop the server and wait for the last line it writes,
         // so that "no exception in the log" is said of the whole log.
         await fixture.AppHost.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
         await fixture.AppHost.WaitForLogLinesAsync(ServiceNames.Server, "Telemetry shut down");
-        var serverLines = fixture.AppHost.LogLines.Where(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)).ToList();
+        var serverLines = fixture.AppHost.LogLinesOf(ServiceNames.Server).ToList();
         Assert.False(
             serverLines.Any(line => line.Contains("Exception", StringComparison.Ordinal) || line.Contains("fail:", StringComparison.Ordinal)),
             string.Join(Environment.NewLine, serverLines));

@@ -98,15 +98,15 @@ public sealed class DependencyFaultTests
         // That line comes after every line of the burst, so from then on the log holds all it will hold of it.
         var deadline = Stopwatch.StartNew();
         string? summary;
-        while ((summary = app.LogLines.FirstOrDefault(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)
-            && line.Contains("more times", StringComparison.Ordinal))) is null)
+        while ((summary = app.LogLinesOf(ServiceNames.Server).FirstOrDefault(line =>
+            line.Contains("more times", StringComparison.Ordinal))) is null)
         {
             Assert.True(deadline.Elapsed < Timeouts.SpansArrive, $"no failure count in the log after {deadline.Elapsed}");
             using var response = await new DirectRequest().SendAsync(http, "/redis/1");
             await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
         }
 
-        var serverLines = app.LogLines.Where(line => line.StartsWith($"{ServiceNames.Server}:", StringComparison.Ordinal)).ToList();
+        var serverLines = app.LogLinesOf(ServiceNames.Server).ToList();
         TestContext.Current.TestOutputHelper?.WriteLine($"{serverLines.Count} server log lines; {summary}");
         var counted = int.Parse(System.Text.RegularExpressions.Regex.Match(summary, @"failed (\d+) more times").Groups[1].Value,
             System.Globalization.CultureInfo.InvariantCulture);

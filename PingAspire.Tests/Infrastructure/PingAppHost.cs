@@ -32,6 +32,10 @@ public sealed class PingAppHost : IAsyncDisposable
     // Everything server and client wrote to stdout/stderr so far.
     public IReadOnlyCollection<string> LogLines => _logs.Lines;
 
+    // The lines one resource wrote so far (ResourceLogCollector keeps them as "<resource>: <line>").
+    public IEnumerable<string> LogLinesOf(string resourceName) =>
+        LogLines.Where(line => line.StartsWith($"{resourceName}:", StringComparison.Ordinal));
+
     public static Task<PingAppHost> StartAsync(params string[] args) => StartAsync(args, configure: null);
 
     // configure runs after the defaults below, so its environment wins (e.g. a dashboard endpoint that is down).
@@ -98,8 +102,7 @@ public sealed class PingAppHost : IAsyncDisposable
     {
         using var deadline = new CancellationTokenSource(Timeouts.SpansArrive);
         int count;
-        while ((count = LogLines.Count(line => line.StartsWith($"{resourceName}:", StringComparison.Ordinal)
-            && line.Contains(text, StringComparison.Ordinal))) < atLeast)
+        while ((count = LogLinesOf(resourceName).Count(line => line.Contains(text, StringComparison.Ordinal))) < atLeast)
         {
             try
             {
