@@ -12,7 +12,6 @@ Console.WriteLine($"  redis: {redisRunsOn}; mongo: {mongoRunsOn}; sql: {sqlRunsO
 
 var server = builder.AddProject<Projects.PingAspire_Server>(ServiceNames.Server)
     .WithPingTelemetry(serviceVersion: "10.10.9")
-    .WithForwardedSection("TraceContextTest")
     .WithHttpHealthCheck("/health")
     .WithFaultCommands()
     .WithReplicas(builder.Configuration.GetValue("Server:Replicas", 1))

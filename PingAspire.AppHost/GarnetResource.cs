@@ -18,8 +18,6 @@ public sealed class GarnetResource(string name) : Resource(name), IResourceWithC
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
 
-    public bool IsRunning => _server is not null;
-
     public void Start()
     {
         if (_server is not null)

@@ -15,13 +15,13 @@ public static class JsClient
             return "off (JsClient:Enabled=false)";
         }
 
-        if (!IsOnPath("node") || !IsOnPath("npm"))
+        if (ProgramsOnPath.Find("node") is not { } node || ProgramsOnPath.Find("npm") is not { } npm)
         {
             return "off (Node.js is not installed: no node and npm on PATH)";
         }
 
         var directory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "PingAspire.JsClient"));
-        var client = builder.AddExecutable(ServiceNames.JsClient, "node", directory, "client.js")
+        var client = builder.AddExecutable(ServiceNames.JsClient, node, directory, "client.js")
             .WithOtlpExporter()
             .WithPingTelemetry(serviceVersion: "10.10.11")
             .WithForwardedSection("JsClient")
@@ -29,15 +29,15 @@ public static class JsClient
             .WaitFor(server);
         if (!Directory.Exists(Path.Combine(directory, "node_modules")))
         {
-            var install = builder.AddExecutable($"{ServiceNames.JsClient}-install", "npm", directory, "ci", "--no-audit", "--no-fund");
-            client.WaitForCompletion(install);
+            // On Windows npm is npm.cmd, a batch file: only cmd.exe runs it.
+            string[] install = ["ci", "--no-audit", "--no-fund"];
+            var npmCi = OperatingSystem.IsWindows()
+                ? builder.AddExecutable($"{ServiceNames.JsClient}-install", "cmd.exe", directory, ["/c", npm, .. install])
+                : builder.AddExecutable($"{ServiceNames.JsClient}-install", npm, directory, install);
+            client.WaitForCompletion(npmCi);
             return "Node.js (npm ci first)";
         }
 
         return "Node.js";
     }
-
-    private static bool IsOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Any(directory => File.Exists(Path.Combine(directory, program)));
 }

@@ -60,7 +60,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         {
             case Tracing.Manual or Tracing.ManualNoExport:
                 builder.AddManualTelemetry(ServerTelemetry.SourceName);
-                builder.DisableBuiltInPropagation();
+                builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new NoPropagation());
                 break;
             case Tracing.Auto:
                 AddAutoInstrumentation(builder);
@@ -89,7 +89,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         var app = builder.Build();
         app.MapGet("/health", () => "Healthy");
         app.MapPingApi();
-        app.MapTraceContextTestApi(app.Configuration);
+        app.MapTraceContextTestApi();
         await app.RunAsync();
         return 0;
     }

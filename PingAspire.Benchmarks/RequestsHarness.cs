@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using PingAspire.AppHost;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;

@@ -24,7 +24,8 @@ public sealed class ServerProcess(Process process, Uri url) : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Development: the dependency-free endpoint is the W3C test endpoint, which answers in Development only.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["ConnectionStrings__redis"] = dependencies.RedisConnectionString;
         start.Environment["ConnectionStrings__sql"] = dependencies.SqlConnectionString;

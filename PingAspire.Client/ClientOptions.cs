@@ -1,21 +1,19 @@
+using PingAspire.ServiceDefaults;
+
 namespace PingAspire.Client;
 
-// Bound from the "Client" configuration section (the AppHost forwards Client:* to this process).
-public sealed class ClientOptions
+// The "Client" configuration section (the AppHost forwards Client:* to this process), read and checked at start: a
+// bad value stops the process with one line naming it (an interval of 0 would spin, a relative URL fail every request).
+public sealed record ClientOptions(Uri ServerUrl, double IntervalSeconds, double TimeoutSeconds, int Count, bool PropagateTraceContext)
 {
-    public const string SectionName = "Client";
-
-    // Resolved through Aspire service discovery: "pingaspire-server" is the AppHost's resource name.
-    public Uri ServerUrl { get; set; } = new("http://pingaspire-server");
-
-    public double IntervalSeconds { get; set; } = 5;
-
-    // A request to a server that is gone may hang on an accepting proxy: bound it, record it, move on.
-    public double TimeoutSeconds { get; set; } = 10;
-
-    // 0 means forever.
-    public int Count { get; set; }
-
-    // Off only to prove the point: without the hand-written inject, client and server spans land in two traces.
-    public bool PropagateTraceContext { get; set; } = true;
+    public static ClientOptions From(IConfiguration configuration) => new(
+        // Resolved through Aspire service discovery: "pingaspire-server" is the AppHost's resource name.
+        configuration.Get("Client:ServerUrl", new Uri("http://pingaspire-server"), "an absolute http or https URL",
+            url => url is { IsAbsoluteUri: true, Scheme: "http" or "https" }),
+        configuration.Get("Client:IntervalSeconds", 5.0, "a number of seconds greater than 0", seconds => seconds > 0),
+        // A request to a server that is gone may hang on an accepting proxy: bound it, record it, move on.
+        configuration.Get("Client:TimeoutSeconds", 10.0, "a number of seconds greater than 0", seconds => seconds > 0),
+        configuration.Get("Client:Count", 0, "0 (forever) or a positive number of requests", count => count >= 0),
+        // Off only to prove the point: without the hand-written inject, client and server spans land in two traces.
+        configuration.Get("Client:PropagateTraceContext", true, "true or false"));
 }

@@ -3,30 +3,43 @@
 // injected by hand into a carrier object, copied into the request headers. No auto-instrumentation: Node's fetch
 // writes no trace header of its own. The C# counterparts: PingAspire.ServiceDefaults/Telemetry/ManualTelemetry.cs,
 // PingAspire.Client/PingClient.cs and PingWorker.cs.
-import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, trace, defaultTextMapSetter, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { Metadata } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const DEFAULT_SERVICE_NAME = 'pingaspire-manual-otlp';
 const LIGHTSTEP_ENDPOINT = 'https://ingest.lightstep.com:443';
 const CLIENT_RUN_ID_KEY = 'pingaspire.client.run_id';
+const SHUTDOWN_BUDGET_MS = 5000;
 
-// Settings: JsClient__* as the AppHost forwards them (the same keys as the C# client's Client:*).
-const settings = {
-  serverUrl: new URL(process.env.JsClient__ServerUrl ?? process.env["services__pingaspire-server__http__0"] ?? 'http://localhost:5000'),
-  intervalSeconds: Number(process.env.JsClient__IntervalSeconds ?? 5),
-  timeoutSeconds: Number(process.env.JsClient__TimeoutSeconds ?? 10),
-  count: Number(process.env.JsClient__Count ?? 0),
-  propagate: (process.env.JsClient__PropagateTraceContext ?? 'true').toLowerCase() !== 'false',
-};
-for (const key of ['intervalSeconds', 'timeoutSeconds']) {
-  if (!(settings[key] > 0)) throw new Error(`JsClient:${key[0].toUpperCase()}${key.slice(1)} must be greater than 0.`);
+// A refused setting reads like a tool's error, as in the C# client: one line (key, value, what is allowed), exit 1.
+function setting(key, fallback, parse, allowed) {
+  const raw = process.env[`JsClient__${key}`];
+  const value = raw === undefined ? fallback : parse(raw);
+  if (!allowed.test(value)) {
+    console.error(`pingaspire-jsclient: JsClient:${key}=${raw} is refused; allowed: ${allowed.text}.`);
+    process.exit(1);
+  }
+  return value;
 }
-if (!(settings.count >= 0)) throw new Error('JsClient:Count must be 0 (forever) or more.');
+const positiveSeconds = { test: v => v > 0, text: 'a number of seconds greater than 0' };
+const absoluteUrl = text => { try { return new URL(text); } catch { return null; } };
+
+// Settings: JsClient__* as the AppHost forwards them (the same keys as the C# client's Client:*). Without the AppHost,
+// the server's own launch profile address (PingAspire.Server/Properties/launchSettings.json).
+const settings = {
+  serverUrl: setting('ServerUrl', new URL(process.env['services__pingaspire-server__http__0'] ?? 'http://localhost:5180'), absoluteUrl,
+    { test: url => url?.protocol === 'http:' || url?.protocol === 'https:', text: 'an absolute http or https URL' }),
+  intervalSeconds: setting('IntervalSeconds', 5, Number, positiveSeconds),
+  timeoutSeconds: setting('TimeoutSeconds', 10, Number, positiveSeconds),
+  count: setting('Count', 0, Number, { test: v => Number.isInteger(v) && v >= 0, text: '0 (forever) or a positive number of requests' }),
+  propagate: setting('PropagateTraceContext', true, v => ({ true: true, false: false })[v.toLowerCase()], { test: v => typeof v === 'boolean', text: 'true or false' }),
+};
 
 // The exporters read OTEL_EXPORTER_OTLP_* as a fallback and MERGE its headers into every exporter's metadata: the
 // dashboard's API key would reach Lightstep. So the dashboard's settings are taken here, explicitly, and removed.
@@ -74,25 +87,31 @@ const provider = new BasicTracerProvider({
 });
 const tracer = provider.getTracer('PingAspire.JsClient');
 
-// Built here, explicitly: the tutorial's TraceContextTextMapPropagator, plus baggage.
-propagation.setGlobalPropagator(new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-}));
+// Built here and used directly, the tutorial's TraceContextTextMapPropagator plus baggage: not set as the global
+// propagator, which stays a no-op until someone sets it (the C# TraceContextCarrier avoids the same trap).
+const propagator = new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
 const baggage = propagation.createBaggage({ [CLIENT_RUN_ID_KEY]: { value: randomUUID().replaceAll('-', '') } });
+
+// SIGTERM (the orchestrator's stop) and Ctrl+C stop the wait and the request in flight at once, then flush.
+const stop = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => stop.abort());
 
 async function ping() {
   const url = new URL('/ping', settings.serverUrl);
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   const span = tracer.startSpan('GET /ping', {
     kind: SpanKind.CLIENT,
-    attributes: { 'http.request.method': 'GET', 'url.full': url.href, 'server.address': url.hostname, 'server.port': Number(url.port) },
+    attributes: { 'http.request.method': 'GET', 'url.full': url.href, 'server.address': url.hostname, 'server.port': port },
   });
   const carrier = {};
   if (settings.propagate) {
     // The mirror of the C# TraceContextCarrier.InjectInto: inject into a carrier object, then copy it into the headers.
-    propagation.inject(propagation.setBaggage(trace.setSpan(context.active(), span), baggage), carrier);
+    propagator.inject(propagation.setBaggage(trace.setSpan(context.active(), span), baggage), carrier, defaultTextMapSetter);
   }
+  // Both lines are written while the span is open, as the tutorial's prints are.
   try {
-    const response = await fetch(url, { headers: { ...carrier }, signal: AbortSignal.timeout(settings.timeoutSeconds * 1000) });
+    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(settings.timeoutSeconds * 1000)]);
+    const response = await fetch(url, { headers: { ...carrier }, signal });
     const body = await response.arrayBuffer();
     span.setAttribute('http.response.status_code', response.status);
     if (response.status >= 400) {
@@ -101,7 +120,8 @@ async function ping() {
     }
     console.log(`Request to ${url.href}, got ${body.byteLength} bytes (status ${response.status})`);
   } catch (error) {
-    span.recordException(error);
+    // Name and message only: a JavaScript stack names the files of this machine (its folders, the user's name).
+    span.recordException({ name: error.name, message: error.message });
     span.setAttribute('error.type', error.name);
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
     console.log(`Request to ${url.href} failed: ${error.message}`);
@@ -110,16 +130,14 @@ async function ping() {
   }
 }
 
-// SIGTERM (the orchestrator's stop) and Ctrl+C flush what is queued before the process ends.
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => { stopping = true; });
-
-for (let sent = 1; !stopping; sent++) {
+for (let sent = 1; !stop.signal.aborted; sent++) {
   await ping();
   if (settings.count > 0 && sent >= settings.count) {
     console.log(`Sent ${sent} requests; stopping`);
     break;
   }
-  await new Promise(resolve => setTimeout(resolve, settings.intervalSeconds * 1000));
+  await sleep(settings.intervalSeconds * 1000, undefined, { signal: stop.signal }).catch(() => {});
 }
-await provider.shutdown();
+// The final flush, bounded like the C# one: a hung backend never keeps the process alive past the budget.
+await Promise.race([provider.shutdown(), sleep(SHUTDOWN_BUDGET_MS)]);
+process.exit(0);

@@ -15,7 +15,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapPingApi();
-app.MapTraceContextTestApi(app.Configuration);
+app.MapTraceContextTestApi();
 app.MapFaultsApi();
 
 app.Run();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using PingAspire.ServiceDefaults;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -11,19 +12,25 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     private const string LivenessTag = "live";
-    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromSeconds(2);
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string activitySourceName)
         where TBuilder : IHostApplicationBuilder
     {
+        Settings.ExitOnRefusal();
         builder.AddManualTelemetry(activitySourceName);
-        builder.DisableBuiltInPropagation();
+        builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new NoPropagation());
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery()
-            // With replicas behind one address, the orchestrator's proxy balances connections, not requests: a pooled
-            // connection that lives for ever would send every request to the same replica.
-            .ConfigurePrimaryHttpMessageHandler((handler, _) => ((SocketsHttpHandler)handler).PooledConnectionLifetime = ConnectionLifetime));
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // HttpClient's DiagnosticsHandler writes traceparent whenever Activity.Current is set: left on, the
+                // traces would connect even if the hand-written inject did nothing.
+                ActivityHeadersPropagator = null,
+                // With replicas behind one address, the orchestrator's proxy balances connections, not requests: a
+                // pooled connection that lives for ever would send every request to the same replica.
+                PooledConnectionLifetime = TimeSpan.FromSeconds(2),
+            }));
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);

@@ -52,6 +52,7 @@ public sealed class SpanStore
     private readonly List<ReceivedLog> _logs = [];
     private readonly List<ReceivedMetricPoint> _metricPoints = [];
     private readonly List<IReadOnlyDictionary<string, string>> _headers = [];
+    private readonly List<string> _exportedText = [];
     private TaskCompletionSource _changed = NewSignal();
 
     public IReadOnlyList<ReceivedSpan> All
@@ -83,6 +84,18 @@ public sealed class SpanStore
             lock (_gate)
             {
                 return [.. _metricPoints];
+            }
+        }
+    }
+
+    // Every export request as received (spans with their events, log records, metric points, resources), as text.
+    public IReadOnlyList<string> ExportedText
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _exportedText];
             }
         }
     }
@@ -121,7 +134,7 @@ public sealed class SpanStore
                 scopeSpans.Scope?.Name ?? "",
                 TimeSpan.FromTicks((long)(span.EndTimeUnixNano - span.StartTimeUnixNano) / 100))).ToList();
 
-        Append(() =>
+        Append(request, () =>
         {
             _spans.AddRange(received);
             _headers.Add(headers);
@@ -137,7 +150,7 @@ public sealed class SpanStore
             from log in scopeLogs.LogRecords
             select new ReceivedLog(
                 Hex(log.TraceId), Hex(log.SpanId), log.SeverityText, Render(log.Body), Flatten(log.Attributes), resource)).ToList();
-        Append(() => _logs.AddRange(received));
+        Append(request, () => _logs.AddRange(received));
     }
 
     public void Add(ExportMetricsServiceRequest request)
@@ -149,7 +162,7 @@ public sealed class SpanStore
             from metric in scopeMetrics.Metrics
             from point in Points(metric)
             select new ReceivedMetricPoint(metric.Name, metric.Unit, point.Value, point.Attributes, resource, scopeMetrics.Scope?.Name ?? "")).ToList();
-        Append(() => _metricPoints.AddRange(received));
+        Append(request, () => _metricPoints.AddRange(received));
     }
 
     private static IEnumerable<(double Value, IReadOnlyDictionary<string, string> Attributes)> Points(Metric metric) =>
@@ -164,12 +177,14 @@ public sealed class SpanStore
     private static double Number(NumberDataPoint point) =>
         point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble;
 
-    private void Append(Action add)
+    private void Append(IMessage request, Action add)
     {
         TaskCompletionSource changed;
+        var text = request.ToString() ?? "";
         lock (_gate)
         {
             add();
+            _exportedText.Add(text);
             changed = _changed;
             _changed = NewSignal();
         }

@@ -1,10 +1,12 @@
+using Aspire.Hosting;
 using PingAspire.TestSupport;
 using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 
-// The one shared AppHost: local infrastructure (Garnet + SQLite, no MongoDB), a client that makes
-// RequestCount requests and exits, and Lightstep export pointed at a second receiver of the test.
+// The one shared AppHost: local infrastructure (Garnet + SQLite, no MongoDB), a client that makes RequestCount
+// requests and exits, Lightstep export pointed at a second receiver of the test, and the server's W3C test endpoint
+// on (the AppHost never turns it on: the test sets it on the projects) with a loopback harness to call back.
 public sealed class AppHostFixture : IAsyncLifetime
 {
     public const int RequestCount = 3;
@@ -15,19 +17,26 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public OtlpReceiver Lightstep { get; private set; } = null!;
 
+    public HeaderRecordingServer Harness { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         Lightstep = await OtlpReceiver.StartAsync();
+        Harness = await HeaderRecordingServer.StartAsync();
         AppHost = await PingAppHost.StartAsync(
-            $"Client:Count={RequestCount}",
-            "Client:IntervalSeconds=0.2",
-            $"LS_ACCESS_TOKEN={LightstepToken}",
-            $"LS_SATELLITE_URL={Lightstep.Endpoint}");
+            [
+                $"Client:Count={RequestCount}",
+                "Client:IntervalSeconds=0.2",
+                $"LS_ACCESS_TOKEN={LightstepToken}",
+                $"LS_SATELLITE_URL={Lightstep.Endpoint}",
+            ],
+            project => project.WithEnvironment("TraceContextTest__Enabled", "true"));
     }
 
     public async ValueTask DisposeAsync()
     {
         await AppHost.DisposeAsync();
+        await Harness.DisposeAsync();
         await Lightstep.DisposeAsync();
     }
 }

@@ -40,10 +40,10 @@ public sealed class ClientInjectionTests : IAsyncLifetime
     [Fact]
     public async Task TraceparentCarriesTheClientSpanIdsAndTheSampledFlag()
     {
-        var result = await PingAsync(propagate: true);
+        await PingAsync(propagate: true);
 
-        Assert.Equal(200, result.StatusCode);
         var span = Assert.Single(_clientSpans);
+        Assert.Equal(200, span.GetTagItem("http.response.status_code"));
         var headers = Assert.Single(_server.Requests).Headers;
         Assert.Equal($"00-{span.TraceId}-{span.SpanId}-01", headers["traceparent"].ToString());
         Assert.False(headers.ContainsKey("tracestate"));
@@ -84,7 +84,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         Assert.False(headers.ContainsKey("baggage"));
     }
 
-    private async Task<PingResult> PingAsync(bool propagate)
+    private async Task PingAsync(bool propagate)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -96,7 +96,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         builder.AddPingClient();
         using var host = builder.Build();
 
-        return await host.Services.GetRequiredService<PingClient>().PingAsync(TestContext.Current.CancellationToken);
+        await host.Services.GetRequiredService<PingClient>().PingAsync(TestContext.Current.CancellationToken);
     }
 
     public async ValueTask InitializeAsync() => _server = await HeaderRecordingServer.StartAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
@@ -15,7 +16,7 @@ public sealed class JsClientTests
     [Fact]
     public async Task AJsClientSpanIsTheParentOfTheCSharpServerSpanAndItsBaggageArrives()
     {
-        SkipWithoutNode();
+        NodeJs.SkipWithoutNode();
         await using var app = await StartAsync(propagate: true);
 
         var (client, server) = await app.Dashboard.Spans.WaitForAsync(spans =>
@@ -35,7 +36,7 @@ public sealed class JsClientTests
     [Fact]
     public async Task WithTheJsClientsInjectOffItsRequestsStartNewTraces()
     {
-        SkipWithoutNode();
+        NodeJs.SkipWithoutNode();
         await using var app = await StartAsync(propagate: false);
 
         // The JavaScript client's spans, and as many parentless server spans: its requests, arrived without context.
@@ -59,9 +60,76 @@ public sealed class JsClientTests
             $"JsClient:PropagateTraceContext={propagate}",
             "Client:Count=1");
 
-    // Where Node.js is missing the AppHost leaves the JavaScript client out; on CI (.ci/run installs it) that is a failure.
-    private static void SkipWithoutNode() =>
-        Assert.SkipWhen(
-            !ProgramsOnPath.Contains("node") && Environment.GetEnvironmentVariable("CI") != "true",
-            "Node.js is not installed (apt-get install nodejs npm; .ci/run does).");
+    // client.js run directly, as the AppHost runs it, with its dashboard settings as Aspire injects them (including
+    // the dashboard's API key header) and a Lightstep token: each destination gets its own header and only its own.
+    [Fact]
+    public async Task EachDestinationGetsOnlyItsOwnHeaderFromTheJavaScriptClient()
+    {
+        NodeJs.SkipWithoutNode();
+        await using var dashboard = await OtlpReceiver.StartAsync();
+        await using var lightstep = await OtlpReceiver.StartAsync();
+        await using var server = await HeaderRecordingServer.StartAsync();
+        var start = NodeJs.Client(dashboard, server);
+        start.Environment["OTEL_EXPORTER_OTLP_HEADERS"] = "x-otlp-api-key=dashboard-key";
+        start.Environment["LS_ACCESS_TOKEN"] = "js-token";
+        start.Environment["LS_SATELLITE_URL"] = lightstep.Endpoint.ToString();
+        start.Environment["JsClient__Count"] = "1";
+
+        using var client = Process.Start(start)!;
+        await client.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Timeouts.ClientFinishes, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, client.ExitCode);
+        Assert.Single(lightstep.Spans.All, s => s.Name == "GET /ping");
+        Assert.Single(dashboard.Spans.All, s => s.Name == "GET /ping");
+        Assert.All(lightstep.Spans.ExportHeaders, h => Assert.Equal(("js-token", false), (h["lightstep-access-token"], h.ContainsKey("x-otlp-api-key"))));
+        Assert.All(dashboard.Spans.ExportHeaders, h => Assert.Equal(("dashboard-key", false), (h["x-otlp-api-key"], h.ContainsKey("lightstep-access-token"))));
+    }
+
+    // SIGTERM (the orchestrator's stop) ends the wait at once and flushes what was ended, within the 5 s budget.
+    [Fact]
+    public async Task OnSigtermTheJavaScriptClientStopsWaitingAndFlushesAtOnce()
+    {
+        NodeJs.SkipWithoutNode();
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM is sent with kill(1)");
+        await using var dashboard = await OtlpReceiver.StartAsync();
+        await using var server = await HeaderRecordingServer.StartAsync();
+        var start = NodeJs.Client(dashboard, server);
+        start.Environment["JsClient__IntervalSeconds"] = "600";
+        start.Environment["OTEL_BSP_SCHEDULE_DELAY"] = "600000"; // nothing leaves before the final flush
+        start.RedirectStandardOutput = true;
+        using var client = Process.Start(start)!;
+        var firstLine = client.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask();
+        await WaitForAsync(() => server.Requests.Count == 1, "the JavaScript client's first request");
+
+        var stopped = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", client.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await client.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Timeouts.Request, TestContext.Current.CancellationToken);
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(5) + StopMargin, $"stopped after {stopped.Elapsed.TotalSeconds:0.0} s of a 600 s wait");
+        Assert.Equal(0, client.ExitCode);
+        Assert.Single(dashboard.Spans.All, s => s.Name == "GET /ping");
+        Assert.NotNull(await firstLine);
+    }
+
+    // A busy 2-core machine starts and stops a Node.js process in well under this.
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(2);
+
+    private static async Task WaitForAsync(Func<bool> condition, string waitingFor)
+    {
+        using var deadline = new CancellationTokenSource(Timeouts.SpansArrive);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"waited {Timeouts.SpansArrive.TotalSeconds} s for {waitingFor}");
+            }
+        }
+    }
 }

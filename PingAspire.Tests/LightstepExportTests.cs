@@ -42,4 +42,31 @@ public sealed class LightstepExportTests(AppHostFixture fixture)
         Assert.DoesNotContain(fixture.AppHost.Dashboard.Spans.ExportHeaders,
             headers => headers.Values.Any(v => v.Contains(fixture.LightstepToken, StringComparison.Ordinal)));
     }
+
+    // Everything exported to Lightstep (a SaaS backend) and to the dashboard, spans with their events, resources, log
+    // records and metrics: no local path of this machine, so neither the user's home folder nor the checkout's.
+    [Fact]
+    public async Task NothingExportedNamesTheHomeFolderOrTheCheckout()
+    {
+        await fixture.AppHost.WaitForClientToFinishAsync();
+        // The server's start-up lines (which name its content root) have been written by now; its telemetry
+        // lines go to the same log exporter after them.
+        foreach (var receiver in new[] { fixture.Lightstep, fixture.AppHost.Dashboard })
+        {
+            await receiver.Spans.WaitUntilAsync(() => receiver.Spans.Logs.FirstOrDefault(l =>
+                l.Resource["service.name"] == ServiceNames.Server && l.Body.Contains("Lightstep export is on", StringComparison.Ordinal)),
+                Timeouts.SpansArrive, "the server's 'Lightstep export is on' record");
+        }
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var checkout = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
+        Assert.True(File.Exists(Path.Combine(checkout, "PingAspire.sln")), $"the checkout is {checkout}");
+        foreach (var exported in fixture.Lightstep.Spans.ExportedText.Concat(fixture.AppHost.Dashboard.Spans.ExportedText))
+        {
+            Assert.DoesNotContain(checkout, exported, StringComparison.Ordinal);
+            Assert.DoesNotContain(home + Path.DirectorySeparatorChar, exported, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(fixture.Lightstep.Spans.ExportedText, text => text.Contains("\"db.namespace\"", StringComparison.Ordinal));
+    }
 }

@@ -14,7 +14,8 @@ public sealed class StopAndRestartTests
 {
     private const int BurstConcurrency = 4;
     private const int RequestsBeforeStop = 150;
-    private const int MaxBurst = 5_000;
+    // A bound, not a goal: the burst ends when the server stops.
+    private const int MaxBurst = 1_000_000;
 
     [Fact]
     public async Task ClientRecordsTheOutageKeepsLoopingAndRecovers()

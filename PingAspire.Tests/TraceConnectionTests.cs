@@ -37,6 +37,11 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
         Assert.Equal(Span.Types.SpanKind.Client, redisOperation.Kind);
         Assert.Equal("redis", redisOperation.Attributes["db.system.name"]);
         Assert.Equal("sqlite", sqlOperation.Attributes["db.system.name"]);
+        // Several commands in one call are a batch (semantic conventions for database spans): SET + GET, and the
+        // four statements of the SQL command. The SQLite namespace is the file's name, never its local path.
+        Assert.Equal(("BATCH", "2"), (redisOperation.Attributes["db.operation.name"], redisOperation.Attributes["db.operation.batch.size"]));
+        Assert.Equal(("BATCH", "4"), (sqlOperation.Attributes["db.operation.name"], sqlOperation.Attributes["db.operation.batch.size"]));
+        Assert.Equal("pingaspire.db", sqlOperation.Attributes["db.namespace"]);
         Assert.DoesNotContain(trace, s => s.Name.StartsWith("mongo", StringComparison.Ordinal));
         Assert.All(trace, s => Assert.Equal(Status.Types.StatusCode.Unset, s.StatusCode));
     }
@@ -90,6 +95,27 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
             return children.Count == AppHostFixture.RequestCount ? children : null;
         }, Timeouts.SpansArrive, "one server span for each client request");
         Assert.Equal(clientSpans.Select(c => c.TraceId).Order(), served.Select(s => s.TraceId).Order());
+    }
+
+    // The tutorial prints inside "client operation": each "Request to ..." record carries the trace and span id of
+    // its own CLIENT span, so the dashboard shows the line one click from the trace.
+    [Fact]
+    public async Task TheClientWritesEachRequestsLineInsideItsSpan()
+    {
+        await fixture.AppHost.WaitForClientToFinishAsync();
+        var clientSpans = Spans.All.ClientPings().ToList();
+
+        var lines = await Spans.WaitUntilAsync(() =>
+        {
+            var logged = Spans.Logs.Where(l => l.Resource["service.name"] == ServiceNames.Client && l.Body.StartsWith("Request to", StringComparison.Ordinal)).ToList();
+            return logged.Count >= AppHostFixture.RequestCount ? logged : null;
+        }, Timeouts.SpansArrive, $"{AppHostFixture.RequestCount} 'Request to' records of the client");
+
+        Assert.Equal(AppHostFixture.RequestCount, lines.Count);
+        Assert.Equal(
+            clientSpans.Select(c => (c.TraceId, c.SpanId)).Order(),
+            lines.Select(l => (l.TraceId, l.SpanId)).Order());
+        Assert.All(lines, l => Assert.Contains("got", l.Body, StringComparison.Ordinal));
     }
 
     // No span comes from a library: Aspire.StackExchange.Redis runs with its tracing off, and no instrumentation

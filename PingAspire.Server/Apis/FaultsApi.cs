@@ -18,7 +18,6 @@ public static class FaultsApi
         }
 
         var faults = app.MapGroup("/faults").AddEndpointFilter(LoopbackOnlyAsync);
-        faults.MapGet("/", (Faults active) => TypedResults.Ok(active.Active));
         faults.MapPost("/{dependency}/slow", (string dependency, Faults active, IEnumerable<Integration> integrations) =>
             Set(active, integrations, dependency, new Fault(Slowdown, 0)));
         faults.MapPost("/{dependency}/failing", (string dependency, Faults active, IEnumerable<Integration> integrations) =>

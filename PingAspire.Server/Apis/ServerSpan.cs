@@ -56,7 +56,8 @@ public static class ServerSpan
         }
         catch (Exception exception)
         {
-            span.RecordFailure(exception);
+            // The exception handler answers 500: the status the client sees.
+            span.RecordFailure(exception)?.SetTag("http.response.status_code", StatusCodes.Status500InternalServerError);
             RecordDuration(http.Request.Method, route, 500, exception.GetType().FullName, started);
             throw;
         }

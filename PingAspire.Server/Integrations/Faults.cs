@@ -12,8 +12,6 @@ public sealed class Faults
 
     private readonly ConcurrentDictionary<string, Fault> _active = new();
 
-    public IReadOnlyDictionary<string, Fault> Active => _active;
-
     public void Set(string dependency, Fault fault) => _active[dependency] = fault;
 
     public void Clear() => _active.Clear();

@@ -6,7 +6,9 @@ namespace PingAspire.Server.Integrations;
 // The span shape of the tutorial's redis_integration / pymongo_integration / sqlalchemy_integration functions:
 // an "<name>_integration" span around a "server <name> operation" span, both opened with using (the tutorial's
 // `with tracer.start_as_current_span(...)`). DB attributes: https://opentelemetry.io/docs/specs/semconv/database/
-public abstract class Integration(string name, string dbSystem, string operation, ILogger logger, Faults faults)
+// An operation that sends several commands in one call is a batch: db.operation.name "BATCH" (the spec's name when
+// they differ) and db.operation.batch.size, https://opentelemetry.io/docs/specs/semconv/database/database-spans/
+public abstract class Integration(string name, string dbSystem, string operation, int batchSize, ILogger logger, Faults faults)
 {
     // An outage under load would write one stack trace per request. Instead: the first failure of each interval with
     // its exception, and how many failures the interval before it swallowed. Every span still has its own exception.
@@ -24,7 +26,8 @@ public abstract class Integration(string name, string dbSystem, string operation
     {
         using var integrationSpan = ServerTelemetry.Source.StartActivity($"{name}_integration");
         using var operationSpan = ServerTelemetry.Source.StartActivity($"server {name} operation", ActivityKind.Client);
-        operationSpan?.SetTag("db.system.name", dbSystem).SetTag("db.operation.name", operation);
+        operationSpan?.SetTag("db.system.name", dbSystem).SetTag("db.operation.name", operation)
+            .SetTag("db.operation.batch.size", batchSize > 1 ? batchSize : null);
         var started = Stopwatch.GetTimestamp();
         var tags = new TagList { { "db.system.name", dbSystem }, { "db.operation.name", operation } };
         try

@@ -4,11 +4,12 @@ using StackExchange.Redis;
 
 namespace PingAspire.Server.Integrations;
 
-// The tutorial's redis_integration: write the request's length and read it back. One key per request (the tutorial's
-// single "length" key would let concurrent requests read each other's value), expiring so the store stays small.
+// The tutorial's redis_integration: write the request's length and read it back, SET and GET in one batch (one round
+// trip). One key per request (the tutorial's single "length" key would let concurrent requests read each other's
+// value), expiring so the store stays small.
 // The multiplexer comes from Aspire's Redis client integration, registered only when ConnectionStrings:redis is set.
 public sealed class RedisIntegration(ILogger<RedisIntegration> logger, Faults faults, IConnectionMultiplexer? connection = null)
-    : Integration("redis", "redis", "SET GET", logger, faults)
+    : Integration("redis", "redis", "BATCH", 2, logger, faults)
 {
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromMinutes(1);
 
@@ -53,8 +54,12 @@ public sealed class RedisIntegration(ILogger<RedisIntegration> logger, Faults fa
         var database = connection!.GetDatabase();
         span?.SetTag("db.namespace", database.Database.ToString(CultureInfo.InvariantCulture));
         var key = $"length:{Guid.NewGuid():N}";
-        await database.StringSetAsync(key, length, KeyLifetime);
-        var stored = await database.StringGetAsync(key);
+        var batch = database.CreateBatch();
+        var set = batch.StringSetAsync(key, length, KeyLifetime);
+        var get = batch.StringGetAsync(key);
+        batch.Execute();
+        await set;
+        var stored = await get;
         if (stored != length)
         {
             throw new InvalidOperationException($"Redis returned '{stored}' for '{key}', expected {length}.");

@@ -4,9 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace PingAspire.Server.Integrations;
 
 // The tutorial's sqlalchemy_integration: create tables person and address if missing, then (going further than
-// create_all) write one person and read it back. SQLite is embedded, so this integration always runs.
+// create_all) write one person and read it back, four statements in one command. SQLite is embedded, so this
+// integration always runs.
 public sealed class SqliteIntegration(IConfiguration configuration, ILogger<SqliteIntegration> logger, Faults faults)
-    : Integration("sql", "sqlite", "INSERT DELETE", logger, faults)
+    : Integration("sql", "sqlite", "BATCH", 4, logger, faults)
 {
     // The AppHost passes ConnectionStrings:sql; run alone, the server keeps its file in the user's own data folder
     // (a shared one in the temp folder would be readonly for everyone but whoever created it first).
@@ -31,7 +32,8 @@ public sealed class SqliteIntegration(IConfiguration configuration, ILogger<Sqli
         }
 
         await connection.OpenAsync(cancellationToken);
-        span?.SetTag("db.namespace", connection.DataSource);
+        // The file's name is the database's logical name; its full path would name the user's home folder.
+        span?.SetTag("db.namespace", Path.GetFileName(connection.DataSource));
 
         // WAL (kept by the file once set, so once per process): readers never wait for the writer, and concurrent
         // requests queue for the write lock briefly instead of stalling behind every commit's full sync.

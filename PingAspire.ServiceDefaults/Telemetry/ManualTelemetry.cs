@@ -26,15 +26,16 @@ public static class ManualTelemetry
     public static IHostApplicationBuilder AddManualTelemetry(this IHostApplicationBuilder builder, string sourceName)
     {
         // The standard switch: with OTEL_SDK_DISABLED=true nothing is built, so nothing is recorded or exported.
-        if (builder.Configuration.GetValue("OTEL_SDK_DISABLED", false))
+        if (builder.Configuration.Get("OTEL_SDK_DISABLED", false, "true or false"))
         {
             return builder;
         }
 
         // Logs: ILogger records, each stamped with the trace and span id of the span current when it was written.
         var destinations = Destinations(builder.Configuration);
+        List<Func<int, bool>> shutdowns = [];
         BatchLogRecordExportProcessor[] logProcessors =
-            [.. destinations.Select(d => new BatchLogRecordExportProcessor(new OtlpLogExporter(d.Options)))];
+            [.. destinations.Values.Select(d => Tracked(shutdowns, new BatchLogRecordExportProcessor(new OtlpLogExporter(d)), p => p.Shutdown))];
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -44,11 +45,14 @@ public static class ManualTelemetry
                 logging.AddProcessor(processor);
             }
         });
+        // The host's start-up lines name local folders ("Content root path: /home/<user>/..."): console only.
+        builder.Logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft.Hosting.Lifetime", LogLevel.None);
 
-        // Traces and metrics: a DI singleton, so the host disposes it when it stops: that is the final flush.
+        // Traces and metrics: a DI singleton, so the host disposes it when it stops: that is the final flush. Nothing
+        // else resolves it before the first span needs it: as a hosted service, it is built at start.
         builder.Services.AddSingleton(services => Build(builder.Configuration,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations, logProcessors));
-        builder.Services.AddHostedService<TelemetryPipeline.StartWithHost>();
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations, shutdowns));
+        builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryPipeline>());
         return builder;
     }
 
@@ -56,24 +60,15 @@ public static class ManualTelemetry
         Build(configuration, logger, sourceName, Destinations(configuration), []);
 
     private static TelemetryPipeline Build(IConfiguration configuration, ILogger logger, string sourceName,
-        Destination[] destinations, BatchLogRecordExportProcessor[] logProcessors)
+        Dictionary<string, OtlpExporterOptions> destinations, List<Func<int, bool>> shutdowns)
     {
-        foreach (var (name, offBecause) in new[] { ("Dashboard", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("Lightstep", "LS_ACCESS_TOKEN") })
+        // The Lightstep token is in the options' headers, never in these lines.
+        foreach (var (name, setting) in new[] { ("Dashboard", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("Lightstep", "LS_ACCESS_TOKEN") })
         {
-            // The Lightstep token is in the options' headers, never in this line.
-            if (destinations.SingleOrDefault(d => d.Name == name) is { } on)
-            {
-                logger.LogInformation("{Destination} export is on: {Endpoint} ({Protocol})", name, on.Options.Endpoint, on.Options.Protocol);
-            }
-            else
-            {
-                logger.LogInformation("{Destination} export is off: {Setting} is not set", name, offBecause);
-            }
+            logger.LogInformation("{Destination} export is {State}", name,
+                destinations.TryGetValue(name, out var on) ? $"on: {on.Endpoint} ({on.Protocol})" : $"off: {setting} is not set");
         }
 
-        var lossReporter = new SpanLossReporter(logger);
-        BatchActivityExportProcessor[] spanProcessors =
-            [.. destinations.Select(d => CreateBatchProcessor(new OtlpTraceExporter(d.Options)))];
         var tracing = Sdk.CreateTracerProviderBuilder()
             // The SDK's resource detector reads OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME from this configuration.
             .ConfigureServices(services => services.AddSingleton(configuration))
@@ -82,40 +77,38 @@ public static class ManualTelemetry
             // which would record (and propagate as sampled) what the caller chose not to sample.
             .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
             .AddSource(sourceName);
-        foreach (var processor in spanProcessors)
-        {
-            tracing.AddProcessor(processor);
-        }
-
-        // One periodic reader per exporter; the options read OTEL_METRIC_EXPORT_INTERVAL (Aspire sets 1 s).
-        var readerOptions = new PeriodicExportingMetricReaderOptions();
-        PeriodicExportingMetricReader[] metricReaders =
-        [
-            .. destinations.Select(d => new PeriodicExportingMetricReader(new OtlpMetricExporter(d.Options),
-                readerOptions.ExportIntervalMilliseconds ?? 60_000, readerOptions.ExportTimeoutMilliseconds ?? 30_000)),
-        ];
         var metrics = Sdk.CreateMeterProviderBuilder()
             .ConfigureServices(services => services.AddSingleton(configuration))
             .SetResourceBuilder(CreateResource())
             .AddMeter(sourceName);
-        foreach (var reader in metricReaders)
+        // The processors' and readers' constructors have fixed defaults: these options objects are what read
+        // OTEL_BSP_* and OTEL_METRIC_EXPORT_INTERVAL (Aspire shortens both in development).
+        var batch = new BatchExportActivityProcessorOptions();
+        var periodic = new PeriodicExportingMetricReaderOptions();
+        foreach (var destination in destinations.Values)
         {
-            metrics.AddReader(reader);
+            // One batch processor (and one metric reader) per exporter: a slow or dead backend never delays the other.
+            tracing.AddProcessor(Tracked(shutdowns, new BatchActivityExportProcessor(new OtlpTraceExporter(destination),
+                batch.MaxQueueSize, batch.ScheduledDelayMilliseconds, batch.ExporterTimeoutMilliseconds, batch.MaxExportBatchSize), p => p.Shutdown));
+            metrics.AddReader(Tracked(shutdowns, new PeriodicExportingMetricReader(new OtlpMetricExporter(destination),
+                periodic.ExportIntervalMilliseconds ?? 60_000, periodic.ExportTimeoutMilliseconds ?? 30_000), r => r.Shutdown));
         }
 
+        var warnings = new SdkWarnings(logger);
         var tracerProvider = tracing.Build();
         if (tracerProvider.GetResource().Attributes.Any(a => a is { Key: "service.name", Value: DefaultServiceName }))
         {
             logger.LogInformation("Using default service name {ServiceName}", DefaultServiceName);
         }
 
-        Func<int, bool>[] shutdowns =
-        [
-            .. spanProcessors.Select(p => (Func<int, bool>)p.Shutdown),
-            .. metricReaders.Select(r => (Func<int, bool>)r.Shutdown),
-            .. logProcessors.Select(p => (Func<int, bool>)p.Shutdown),
-        ];
-        return new TelemetryPipeline(tracerProvider, metrics.Build(), shutdowns, lossReporter, logger);
+        return new TelemetryPipeline(tracerProvider, metrics.Build(), [.. shutdowns], warnings, logger);
+    }
+
+    // Every export stage is shut down by TelemetryPipeline, each within its own budget.
+    private static T Tracked<T>(List<Func<int, bool>> shutdowns, T stage, Func<T, Func<int, bool>> shutdown)
+    {
+        shutdowns.Add(shutdown(stage));
+        return stage;
     }
 
     // The tutorial's default service name where the SDK's would be unknown_service:<process>. It comes first, so the
@@ -126,38 +119,30 @@ public static class ManualTelemetry
             .AddTelemetrySdk()
             .AddEnvironmentVariableDetector();
 
-    private sealed record Destination(string Name, OtlpExporterOptions Options);
+    private static Dictionary<string, OtlpExporterOptions> Destinations(IConfiguration configuration)
+    {
+        Dictionary<string, OtlpExporterOptions> destinations = [];
+        // The Aspire dashboard: OtlpExporterOptions reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS (the
+        // dashboard's API key: without it every export is answered 401) and _TIMEOUT from the process environment,
+        // where the AppHost puts them; so the on/off check reads the same place, not IConfiguration.
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            destinations["Dashboard"] = new OtlpExporterOptions();
+        }
 
-    private static Destination[] Destinations(IConfiguration configuration) =>
-        [.. new[] { Dashboard(), Lightstep(configuration) }.OfType<Destination>()];
-
-    // The Aspire dashboard: OtlpExporterOptions reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS (the
-    // dashboard's API key: without it every export is answered 401) and _TIMEOUT from the process environment, where
-    // the AppHost puts them; so the on/off check reads the same place, not IConfiguration.
-    private static Destination? Dashboard() =>
-        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
-            ? null
-            : new Destination("Dashboard", new OtlpExporterOptions());
-
-    // The tutorial's OTLPSpanExporter(endpoint="ingest.lightstep.com:443", headers=(("lightstep-access-token", token),)).
-    // .NET's gRPC exporter needs the scheme. Endpoint, protocol and headers are set here so that nothing of the
-    // dashboard's settings (its API key above all) reaches Lightstep; only OTEL_EXPORTER_OTLP_TIMEOUT is shared.
-    private static Destination? Lightstep(IConfiguration configuration) =>
-        configuration["LS_ACCESS_TOKEN"] is { } token && !string.IsNullOrWhiteSpace(token)
-            ? new Destination("Lightstep", new OtlpExporterOptions
+        // The tutorial's OTLPSpanExporter(endpoint="ingest.lightstep.com:443", headers=(("lightstep-access-token", token),)).
+        // .NET's gRPC exporter needs the scheme. Endpoint, protocol and headers are set here so that nothing of the
+        // dashboard's settings (its API key above all) reaches Lightstep; only OTEL_EXPORTER_OTLP_TIMEOUT is shared.
+        if (configuration["LS_ACCESS_TOKEN"] is { } token && !string.IsNullOrWhiteSpace(token))
+        {
+            destinations["Lightstep"] = new OtlpExporterOptions
             {
                 Protocol = OtlpExportProtocol.Grpc,
                 Endpoint = new Uri(configuration["LS_SATELLITE_URL"] is { Length: > 0 } url ? url : LightstepEndpoint),
                 Headers = $"{LightstepTokenHeader}={token}",
-            })
-            : null;
+            };
+        }
 
-    // One batch processor per exporter, so that a slow or dead backend never delays the other.
-    // The options read the standard OTEL_BSP_* variables (Aspire sets a short schedule delay in development).
-    private static BatchActivityExportProcessor CreateBatchProcessor(OtlpTraceExporter exporter)
-    {
-        var options = new BatchExportActivityProcessorOptions();
-        return new BatchActivityExportProcessor(exporter, options.MaxQueueSize, options.ScheduledDelayMilliseconds,
-            options.ExporterTimeoutMilliseconds, options.MaxExportBatchSize);
+        return destinations;
     }
 }

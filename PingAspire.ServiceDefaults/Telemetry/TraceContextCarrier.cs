@@ -22,8 +22,14 @@ public static class TraceContextCarrier
     public static void Inject(ActivityContext context, Baggage baggage, IDictionary<string, string> carrier) =>
         Propagator.Inject(new PropagationContext(context, baggage), carrier, SetHeader);
 
+    // One policy for every outgoing request (the client's /ping, the server's W3C test calls): send the context of the
+    // span that stands for the call or, where none was recorded (an unsampled caller: the SDK starts no child span),
+    // the current one, so that the trace id and the "not sampled" decision still travel on. No context, no headers.
+    public static void InjectInto(HttpRequestHeaders headers, Activity? span, Baggage baggage) =>
+        InjectInto(headers, (span ?? Activity.Current)?.Context ?? default, baggage);
+
     // The tutorial's two steps for an outgoing request: inject into a carrier dictionary, then copy the carrier into
-    // the request's headers. Shared by the client's /ping and the server's W3C test endpoint.
+    // the request's headers.
     public static void InjectInto(HttpRequestHeaders headers, ActivityContext context, Baggage baggage)
     {
         var carrier = new Dictionary<string, string>();

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace PingAspire.ServiceDefaults;
+
+// A refused setting reads like a tool's error: one line naming the key, the value and what is allowed, exit code 1,
+// no stack trace. Settings are read and checked while the host is built: a check at host start (ValidateOnStart)
+// would have the host log its own stack trace first.
+public sealed class SettingException(string key, string? value, string allowed)
+    : Exception($"{key}={value} is refused; allowed: {allowed}.");
+
+public static class Settings
+{
+    public static T Get<T>(this IConfiguration configuration, string key, T defaultValue, string allowed, Func<T, bool>? isAllowed = null)
+    {
+        T value;
+        try
+        {
+            value = configuration.GetValue(key, defaultValue)!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new SettingException(key, configuration[key], allowed);
+        }
+
+        return isAllowed is null || isAllowed(value)
+            ? value
+            : throw new SettingException(key, Convert.ToString(value, CultureInfo.InvariantCulture), allowed);
+    }
+
+    private static int _exitsOnRefusal;
+
+    internal static void ExitOnRefusal()
+    {
+        if (Interlocked.Exchange(ref _exitsOnRefusal, 1) == 0)
+        {
+            AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            {
+                if (e.ExceptionObject is SettingException refused)
+                {
+                    Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: {refused.Message}");
+                    Environment.Exit(1);
+                }
+            };
+        }
+    }
+}
