@@ -1,31 +1,43 @@
 #!/usr/bin/env python3
-"""Fails when README.md names a repository path that does not exist.
+"""Fails when README.md or a page under docs/ names a repository path that does not exist.
 
 Checked: every `code span` or link target that is a path (contains '/' or ends in a file extension) and is
 repository-relative: it starts at a top-level entry, or names a file that must exist somewhere as that suffix
-(`Apis/PingApi.cs`, `AppHost.cs`). URLs, options, placeholders (`<...>`, `{...}`, `*`) are not paths.
+(`Apis/PingApi.cs`, `AppHost.cs`). A link target is also tried relative to the page it is on (`images/x.png` in
+docs/). URLs, options, placeholders (`<...>`, `{...}`, `*`) are not paths.
 """
-import os, re, subprocess, sys
+import glob, os, re, subprocess, sys
 
 EXTENSIONS = (".cs", ".csproj", ".sln", ".props", ".json", ".proto", ".png", ".md", ".js", ".mjs", ".sh")
 tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
                          capture_output=True, text=True, check=True).stdout.split()
 paths = set(tracked) | {os.path.dirname(p) for p in tracked}
 top = {p.split("/")[0] for p in tracked}
-text = open("README.md", encoding="utf-8").read()
-candidates = set(re.findall(r"`([^`\s]+)`", text)) | set(re.findall(r"\]\(([^)#\s]+)\)", text))
+
+
+def exists(path, page_dir):
+    if page_dir and os.path.normpath(os.path.join(page_dir, path)) in paths:
+        return True
+    if path.split("/")[0] in top:
+        return path in paths
+    if path.endswith(EXTENSIONS):
+        return any(p == path or p.endswith("/" + path) for p in tracked)
+    return True
+
 
 missing = []
-for raw in sorted(candidates):
-    path = raw.rstrip(".,:;").rstrip("/")
-    if re.match(r"^[a-z]+://", path) or path.startswith(("-", "$", "/", "~", ".NET")) or any(c in path for c in "*{}<>=?…"):
-        continue
-    if path.split("/")[0] in top:
-        if path not in paths:
-            missing.append(raw)
-    elif path.endswith(EXTENSIONS) and not any(p == path or p.endswith("/" + path) for p in tracked):
-        missing.append(raw)
+for page in ["README.md"] + sorted(glob.glob("docs/*.md")):
+    text = open(page, encoding="utf-8").read()
+    page_dir = os.path.dirname(page)
+    spans = set(re.findall(r"`([^`\s]+)`", text))
+    links = set(re.findall(r"\]\(([^)#\s]+)", text))
+    for raw, is_link in sorted([(s, False) for s in spans] + [(l, True) for l in links]):
+        path = raw.rstrip(".,:;").rstrip("/")
+        if re.match(r"^[a-z]+://", path) or path.startswith(("-", "$", "/", "~", ".NET")) or any(c in path for c in "*{}<>=?…"):
+            continue
+        if not exists(path, page_dir if is_link else ""):
+            missing.append(f"{page}: {raw}")
 
 for path in missing:
-    print(f"README.md names a path that does not exist: {path}")
+    print(f"names a path that does not exist: {path}")
 sys.exit(1 if missing else 0)
