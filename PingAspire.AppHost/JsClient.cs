@@ -29,15 +29,15 @@ public static class JsClient
             .WaitFor(server);
         if (!Directory.Exists(Path.Combine(directory, "node_modules")))
         {
-            // On Windows npm is npm.cmd, a batch file: only cmd.exe runs it.
-            string[] install = ["ci", "--no-audit", "--no-fund"];
-            var npmCi = OperatingSystem.IsWindows()
-                ? builder.AddExecutable($"{ServiceNames.JsClient}-install", "cmd.exe", directory, ["/c", npm, .. install])
-                : builder.AddExecutable($"{ServiceNames.JsClient}-install", npm, directory, install);
-            client.WaitForCompletion(npmCi);
+            var (command, args) = NpmCi(npm, OperatingSystem.IsWindows());
+            client.WaitForCompletion(builder.AddExecutable($"{ServiceNames.JsClient}-install", command, directory, args));
             return "Node.js (npm ci first)";
         }
 
         return "Node.js";
     }
+
+    // On Windows npm is npm.cmd, a batch file: only cmd.exe runs it.
+    public static (string Command, string[] Args) NpmCi(string npm, bool isWindows) =>
+        isWindows ? ("cmd.exe", ["/c", npm, "ci", "--no-audit", "--no-fund"]) : (npm, ["ci", "--no-audit", "--no-fund"]);
 }

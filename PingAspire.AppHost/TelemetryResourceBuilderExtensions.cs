@@ -31,16 +31,21 @@ public static class TelemetryResourceBuilderExtensions
             project.WithEnvironment("LS_ACCESS_TOKEN", token);
         }
 
-        if (builder.Configuration["LS_SATELLITE_URL"] is { Length: > 0 } satelliteUrl)
+        // Every process gets the same endpoint and the same sampling ratio: the same rule on the same trace id then
+        // keeps or drops a trace in all of them (PingAspire.ServiceDefaults/Telemetry/ConsistentSampling.cs).
+        foreach (var setting in new[] { "LS_SATELLITE_URL", "LS_TRACES_SAMPLE_RATIO" })
         {
-            project.WithEnvironment("LS_SATELLITE_URL", satelliteUrl);
+            if (builder.Configuration[setting] is { Length: > 0 } value)
+            {
+                project.WithEnvironment(setting, value);
+            }
         }
 
         return project;
     }
 
     // A configuration section given to the AppHost (command line, environment, appsettings) reaches the project
-    // unchanged: Client:* for the client, JsClient:* for the JavaScript client, TraceContextTest:* for the server.
+    // unchanged: Client:* for the client, JsClient:* for the JavaScript client, Server:* for the server.
     public static IResourceBuilder<T> WithForwardedSection<T>(this IResourceBuilder<T> project, string section)
         where T : IResourceWithEnvironment
     {

@@ -11,6 +11,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { Metadata } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConsistentlySampledProcessor } from './sampling.js';
 
 const DEFAULT_SERVICE_NAME = 'pingaspire-manual-otlp';
 const LIGHTSTEP_ENDPOINT = 'https://ingest.lightstep.com:443';
@@ -18,11 +19,11 @@ const CLIENT_RUN_ID_KEY = 'pingaspire.client.run_id';
 const SHUTDOWN_BUDGET_MS = 5000;
 
 // A refused setting reads like a tool's error, as in the C# client: one line (key, value, what is allowed), exit 1.
-function setting(key, fallback, parse, allowed) {
-  const raw = process.env[`JsClient__${key}`];
-  const value = raw === undefined ? fallback : parse(raw);
+function setting(key, fallback, parse, allowed, variable = `JsClient__${key}`, name = `JsClient:${key}`) {
+  const raw = process.env[variable];
+  const value = raw === undefined || raw === '' ? fallback : parse(raw);
   if (!allowed.test(value)) {
-    console.error(`pingaspire-jsclient: JsClient:${key}=${raw} is refused; allowed: ${allowed.text}.`);
+    console.error(`pingaspire-jsclient: ${name}=${raw} is refused; allowed: ${allowed.text}.`);
     process.exit(1);
   }
   return value;
@@ -39,6 +40,9 @@ const settings = {
   timeoutSeconds: setting('TimeoutSeconds', 10, Number, positiveSeconds),
   count: setting('Count', 0, Number, { test: v => Number.isInteger(v) && v >= 0, text: '0 (forever) or a positive number of requests' }),
   propagate: setting('PropagateTraceContext', true, v => ({ true: true, false: false })[v.toLowerCase()], { test: v => typeof v === 'boolean', text: 'true or false' }),
+  // Lightstep's share of the traces, decided like every other process does (sampling.js); the dashboard gets all.
+  lightstepRatio: setting('', 1, Number, { test: v => v >= 0 && v <= 1, text: 'a number from 0 to 1' },
+    'LS_TRACES_SAMPLE_RATIO', 'LS_TRACES_SAMPLE_RATIO'),
 };
 
 // The exporters read OTEL_EXPORTER_OTLP_* as a fallback and MERGE its headers into every exporter's metadata: the
@@ -56,11 +60,12 @@ function takeDashboardSettings() {
   return endpoint ? { url: endpoint, metadata: headers } : null;
 }
 
-function createExporters() {
-  const exporters = [];
+// One batch span processor per exporter, so that a slow or dead backend never delays the other.
+function createSpanProcessors() {
+  const processors = [];
   const dashboard = takeDashboardSettings();
   console.log(dashboard ? `Dashboard export is on: ${dashboard.url}` : 'Dashboard export is off: OTEL_EXPORTER_OTLP_ENDPOINT is not set');
-  if (dashboard) exporters.push(new OTLPTraceExporter(dashboard));
+  if (dashboard) processors.push(new BatchSpanProcessor(new OTLPTraceExporter(dashboard)));
 
   // The tutorial's OTLPSpanExporter(endpoint="ingest.lightstep.com:443", headers=(("lightstep-access-token", token),)).
   const token = process.env.LS_ACCESS_TOKEN?.trim();
@@ -68,12 +73,14 @@ function createExporters() {
     const url = process.env.LS_SATELLITE_URL || LIGHTSTEP_ENDPOINT;
     const metadata = new Metadata();
     metadata.set('lightstep-access-token', token); // the token goes here and nowhere else, never into a log line
-    console.log(`Lightstep export is on: ${url}`);
-    exporters.push(new OTLPTraceExporter({ url, metadata }));
+    const share = settings.lightstepRatio < 1 ? `, ${Math.round(settings.lightstepRatio * 100)} % of traces` : '';
+    console.log(`Lightstep export is on: ${url}${share}`);
+    const batch = new BatchSpanProcessor(new OTLPTraceExporter({ url, metadata }));
+    processors.push(settings.lightstepRatio < 1 ? new ConsistentlySampledProcessor(batch, settings.lightstepRatio) : batch);
   } else {
     console.log('Lightstep export is off: LS_ACCESS_TOKEN is not set');
   }
-  return exporters;
+  return processors;
 }
 
 // Resource: telemetry.sdk.* (language nodejs), the tutorial's default name, then OTEL_RESOURCE_ATTRIBUTES and
@@ -83,7 +90,7 @@ const resource = defaultResource()
   .merge(detectResources({ detectors: [envDetector] }));
 const provider = new BasicTracerProvider({
   resource,
-  spanProcessors: createExporters().map(exporter => new BatchSpanProcessor(exporter)),
+  spanProcessors: createSpanProcessors(),
 });
 const tracer = provider.getTracer('PingAspire.JsClient');
 

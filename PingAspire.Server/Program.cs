@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ServerTelemetry.SourceName);
 builder.AddIntegrations();
+builder.Services.AddSingleton(IncomingTraceContext.From(builder.Configuration));
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ServerSpan.AddTraceId);
 builder.Services.AddHttpClient(nameof(TraceContextTestApi));
 

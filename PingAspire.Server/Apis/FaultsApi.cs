@@ -1,4 +1,3 @@
-using System.Net;
 using PingAspire.Server.Integrations;
 
 namespace PingAspire.Server.Apis;
@@ -44,7 +43,7 @@ public static class FaultsApi
     }
 
     private static async ValueTask<object?> LoopbackOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+        Loopback.IsCaller(context.HttpContext.Connection.RemoteIpAddress)
             ? await next(context)
             : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Faults are loopback-only");
 }

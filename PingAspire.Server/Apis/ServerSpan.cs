@@ -7,18 +7,25 @@ namespace PingAspire.Server.Apis;
 
 // The server half of the tutorial: extract the client's context from the request headers and start the SERVER span
 // as its child (mirror of PingAspire.Client/PingClient.cs). Applied per endpoint with .WithServerSpan(), the C#
-// counterpart of the tutorial's @tracer.start_as_current_span decorator around a whole handler.
+// counterpart of the tutorial's @tracer.start_as_current_span decorator around a whole handler. Whether the caller's
+// context is continued or restarted is IncomingTraceContext.cs's decision.
 // Names and attributes: https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 public static class ServerSpan
 {
     public static RouteHandlerBuilder WithServerSpan(this RouteHandlerBuilder endpoint) =>
-        endpoint.AddEndpointFilter(InvokeAsync);
+        endpoint.AddEndpointFilterFactory((factory, next) =>
+        {
+            // Once per endpoint, not per request; where nothing registered it (the benchmarks), the tutorial's way.
+            var incoming = factory.ApplicationServices.GetService<IncomingTraceContext>() ?? new(Restart: false);
+            return context => InvokeAsync(context, next, incoming);
+        });
 
-    private static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> InvokeAsync(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next, IncomingTraceContext incoming)
     {
         var http = context.HttpContext;
-        var parent = TraceContextCarrier.Extract(http.Request.Headers);
-        Baggage.Current = parent.Baggage;
+        var (parent, links, baggage) = incoming.Apply(TraceContextCarrier.Extract(http.Request.Headers));
+        Baggage.Current = baggage;
 
         // With no valid traceparent, parentContext is default, and default means "parent = Activity.Current":
         // ASP.NET Core's own (unexported) request Activity. Clearing it makes the span a real root instead.
@@ -26,7 +33,7 @@ public static class ServerSpan
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unknown";
         var started = Stopwatch.GetTimestamp();
         using var span = ServerTelemetry.Source.StartActivity(
-            $"{http.Request.Method} {route}", ActivityKind.Server, parent.ActivityContext);
+            $"{http.Request.Method} {route}", ActivityKind.Server, parent, links: links);
         http.Items[typeof(ServerSpan)] = span;
         span?.SetTag("http.request.method", http.Request.Method)
             .SetTag("http.route", route)
@@ -34,7 +41,7 @@ public static class ServerSpan
             .SetTag("url.scheme", http.Request.Scheme)
             .SetTag("server.address", http.Request.Host.Host)
             .SetTag("server.port", http.Request.Host.Port)
-            .SetTag(TraceContextCarrier.ClientRunIdKey, parent.Baggage.GetBaggage(TraceContextCarrier.ClientRunIdKey));
+            .SetTag(TraceContextCarrier.ClientRunIdKey, baggage.GetBaggage(TraceContextCarrier.ClientRunIdKey));
 
         try
         {

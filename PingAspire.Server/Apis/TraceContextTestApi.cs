@@ -53,7 +53,7 @@ public static class TraceContextTestApi
             return "The W3C test endpoint answers only in Development.";
         }
 
-        if (caller is null || !IPAddress.IsLoopback(caller))
+        if (!Loopback.IsCaller(caller))
         {
             return "The W3C test endpoint answers only callers on this machine (loopback).";
         }

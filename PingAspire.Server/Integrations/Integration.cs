@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PingAspire.ServiceDefaults;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Server.Integrations;
@@ -8,11 +9,12 @@ namespace PingAspire.Server.Integrations;
 // `with tracer.start_as_current_span(...)`). DB attributes: https://opentelemetry.io/docs/specs/semconv/database/
 // An operation that sends several commands in one call is a batch: db.operation.name "BATCH" (the spec's name when
 // they differ) and db.operation.batch.size, https://opentelemetry.io/docs/specs/semconv/database/database-spans/
-public abstract class Integration(string name, string dbSystem, string operation, int batchSize, ILogger logger, Faults faults)
+public abstract class Integration(
+    string name, string dbSystem, string operation, int batchSize, ILogger logger, Faults faults, IntegrationSettings settings)
 {
     // An outage under load would write one stack trace per request. Instead: the first failure of each interval with
     // its exception, and how many failures the interval before it swallowed. Every span still has its own exception.
-    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+    private readonly TimeSpan _logInterval = settings.FailureLogInterval;
     private readonly Lock _logGate = new();
     private long _intervalStart;
     private int _unlogged;
@@ -56,7 +58,7 @@ public abstract class Integration(string name, string dbSystem, string operation
         lock (_logGate)
         {
             var now = Stopwatch.GetTimestamp();
-            if (_intervalStart != 0 && Stopwatch.GetElapsedTime(_intervalStart, now) < LogInterval)
+            if (_intervalStart != 0 && Stopwatch.GetElapsedTime(_intervalStart, now) < _logInterval)
             {
                 _unlogged++;
                 return;
@@ -68,11 +70,18 @@ public abstract class Integration(string name, string dbSystem, string operation
         if (unlogged > 0)
         {
             logger.LogWarning("{Integration} failed {Count} more times within {Seconds} s (each recorded on its span)",
-                name, unlogged, LogInterval.TotalSeconds);
+                name, unlogged, _logInterval.TotalSeconds);
         }
 
         logger.LogWarning(exception, "{Integration} failed", name);
     }
 
     protected abstract Task ExecuteAsync(Activity? span, int length, CancellationToken cancellationToken);
+}
+
+// Server:FailureLogIntervalSeconds (default 10): how often an outage is summarised in the log.
+public sealed record IntegrationSettings(TimeSpan FailureLogInterval)
+{
+    public static IntegrationSettings From(IConfiguration configuration) => new(TimeSpan.FromSeconds(
+        configuration.Get("Server:FailureLogIntervalSeconds", 10.0, "a number of seconds greater than 0", seconds => seconds > 0)));
 }

@@ -7,6 +7,7 @@ public static class IntegrationsExtensions
     {
         RedisIntegration.AddClient(builder);
         builder.Services.AddSingleton<Faults>();
+        builder.Services.AddSingleton(IntegrationSettings.From(builder.Configuration));
         builder.Services.AddSingleton<Integration, RedisIntegration>();
         builder.Services.AddSingleton<Integration, MongoIntegration>();
         builder.Services.AddSingleton<Integration, SqliteIntegration>();

@@ -6,11 +6,14 @@ namespace PingAspire.Server.Integrations;
 
 // The tutorial's pymongo_integration: find_one() in db "opentelemetry-tests", collection "tests", with server
 // selection, connect and each socket operation bounded at 2 s so that a dead or stalled MongoDB fails the request quickly.
-public sealed class MongoIntegration(IConfiguration configuration, ILogger<MongoIntegration> logger, Faults faults)
-    : Integration("mongo", "mongodb", "find", 1, logger, faults)
+public sealed class MongoIntegration(IConfiguration configuration, ILogger<MongoIntegration> logger, Faults faults, IntegrationSettings settings)
+    : Integration("mongo", "mongodb", "find", 1, logger, faults, settings)
 {
     public const string DatabaseName = "opentelemetry-tests";
     public const string CollectionName = "tests";
+
+    // Server selection, connect and every socket operation.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     private readonly string? _connectionString = configuration.GetConnectionString("mongo");
     private readonly Lazy<IMongoCollection<BsonDocument>> _collection =
@@ -28,10 +31,10 @@ public sealed class MongoIntegration(IConfiguration configuration, ILogger<Mongo
     private static IMongoCollection<BsonDocument> Connect(string connectionString)
     {
         var settings = MongoClientSettings.FromConnectionString(connectionString);
-        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(2);
-        settings.ConnectTimeout = TimeSpan.FromSeconds(2);
+        settings.ServerSelectionTimeout = Timeout;
+        settings.ConnectTimeout = Timeout;
         // A server that accepts and then stalls would hold the request forever: bound every read and write too.
-        settings.SocketTimeout = TimeSpan.FromSeconds(2);
+        settings.SocketTimeout = Timeout;
         return new MongoClient(settings).GetDatabase(DatabaseName).GetCollection<BsonDocument>(CollectionName);
     }
 }

@@ -8,9 +8,13 @@ namespace PingAspire.Server.Integrations;
 // trip). One key per request (the tutorial's single "length" key would let concurrent requests read each other's
 // value), expiring so the store stays small.
 // The multiplexer comes from Aspire's Redis client integration, registered only when ConnectionStrings:redis is set.
-public sealed class RedisIntegration(ILogger<RedisIntegration> logger, Faults faults, IConnectionMultiplexer? connection = null)
-    : Integration("redis", "redis", "BATCH", 2, logger, faults)
+public sealed class RedisIntegration(
+    ILogger<RedisIntegration> logger, Faults faults, IntegrationSettings settings, IConnectionMultiplexer? connection = null)
+    : Integration("redis", "redis", "BATCH", 2, logger, faults, settings)
 {
+    // Each command's bound: a request with Redis slow or away fails within this (tests derive their bounds from it).
+    public const int CommandTimeoutMilliseconds = 2000;
+
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromMinutes(1);
 
     public override bool IsConfigured => connection is not null;
@@ -39,8 +43,8 @@ public sealed class RedisIntegration(ILogger<RedisIntegration> logger, Faults fa
                 // logged as a failure. Only the very first connect is waited for; later, requests fail fast while
                 // disconnected.
                 options.ConnectTimeout = 5000;
-                options.AsyncTimeout = 2000;
-                options.SyncTimeout = 2000;
+                options.AsyncTimeout = CommandTimeoutMilliseconds;
+                options.SyncTimeout = CommandTimeoutMilliseconds;
                 options.BacklogPolicy = BacklogPolicy.FailFast;
                 // No pub/sub here: without SUBSCRIBE the multiplexer opens one connection, not a second one whose
                 // (slow, at a busy start) connect would be logged as a failure although nothing uses it.

@@ -33,6 +33,7 @@ public static class ManualTelemetry
 
         // Logs: ILogger records, each stamped with the trace and span id of the span current when it was written.
         var destinations = Destinations(builder.Configuration);
+        var lightstepRatio = LightstepSampleRatio(builder.Configuration);
         List<Func<int, bool>> shutdowns = [];
         BatchLogRecordExportProcessor[] logProcessors =
             [.. destinations.Values.Select(d => Tracked(shutdowns, new BatchLogRecordExportProcessor(new OtlpLogExporter(d)), p => p.Shutdown))];
@@ -51,22 +52,22 @@ public static class ManualTelemetry
         // Traces and metrics: a DI singleton, so the host disposes it when it stops: that is the final flush. Nothing
         // else resolves it before the first span needs it: as a hosted service, it is built at start.
         builder.Services.AddSingleton(services => Build(builder.Configuration,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations, shutdowns));
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations, lightstepRatio, shutdowns));
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryPipeline>());
         return builder;
     }
 
     public static TelemetryPipeline Build(IConfiguration configuration, ILogger logger, string sourceName) =>
-        Build(configuration, logger, sourceName, Destinations(configuration), []);
+        Build(configuration, logger, sourceName, Destinations(configuration), LightstepSampleRatio(configuration), []);
 
     private static TelemetryPipeline Build(IConfiguration configuration, ILogger logger, string sourceName,
-        Dictionary<string, OtlpExporterOptions> destinations, List<Func<int, bool>> shutdowns)
+        Dictionary<string, OtlpExporterOptions> destinations, double lightstepRatio, List<Func<int, bool>> shutdowns)
     {
         // The Lightstep token is in the options' headers, never in these lines.
         foreach (var (name, setting) in new[] { ("Dashboard", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("Lightstep", "LS_ACCESS_TOKEN") })
         {
             logger.LogInformation("{Destination} export is {State}", name,
-                destinations.TryGetValue(name, out var on) ? $"on: {on.Endpoint} ({on.Protocol})" : $"off: {setting} is not set");
+                destinations.TryGetValue(name, out var on) ? $"on: {on.Endpoint} ({on.Protocol}){(name == "Lightstep" && lightstepRatio < 1 ? $", {lightstepRatio:P0} of traces" : "")}" : $"off: {setting} is not set");
         }
 
         var tracing = Sdk.CreateTracerProviderBuilder()
@@ -85,11 +86,14 @@ public static class ManualTelemetry
         // OTEL_BSP_* and OTEL_METRIC_EXPORT_INTERVAL (Aspire shortens both in development).
         var batch = new BatchExportActivityProcessorOptions();
         var periodic = new PeriodicExportingMetricReaderOptions();
-        foreach (var destination in destinations.Values)
+        foreach (var (name, destination) in destinations)
         {
             // One batch processor (and one metric reader) per exporter: a slow or dead backend never delays the other.
-            tracing.AddProcessor(Tracked(shutdowns, new BatchActivityExportProcessor(new OtlpTraceExporter(destination),
-                batch.MaxQueueSize, batch.ScheduledDelayMilliseconds, batch.ExporterTimeoutMilliseconds, batch.MaxExportBatchSize), p => p.Shutdown));
+            var exporter = new OtlpTraceExporter(destination);
+            tracing.AddProcessor(Tracked(shutdowns, name == "Lightstep" && lightstepRatio < 1
+                ? new ConsistentSampling.BatchProcessor(exporter, lightstepRatio, batch)
+                : new BatchActivityExportProcessor(exporter, batch.MaxQueueSize, batch.ScheduledDelayMilliseconds,
+                    batch.ExporterTimeoutMilliseconds, batch.MaxExportBatchSize), p => p.Shutdown));
             metrics.AddReader(Tracked(shutdowns, new PeriodicExportingMetricReader(new OtlpMetricExporter(destination),
                 periodic.ExportIntervalMilliseconds ?? 60_000, periodic.ExportTimeoutMilliseconds ?? 30_000), r => r.Shutdown));
         }
@@ -118,6 +122,10 @@ public static class ManualTelemetry
             .AddService(DefaultServiceName, autoGenerateServiceInstanceId: false)
             .AddTelemetrySdk()
             .AddEnvironmentVariableDetector();
+
+    // Lightstep's share of the traces (ConsistentSampling.cs); the dashboard's is all. Metrics and logs: never sampled.
+    private static double LightstepSampleRatio(IConfiguration configuration) =>
+        configuration.Get(ConsistentSampling.RatioSetting, 1.0, "a number from 0 to 1", ratio => ratio is >= 0 and <= 1);
 
     private static Dictionary<string, OtlpExporterOptions> Destinations(IConfiguration configuration)
     {
