@@ -9,7 +9,9 @@ return args.FirstOrDefault() switch
     "serve-auto" => await BenchmarkServer.ServeAutoAsync(),
     "span" => Run(() => BenchmarkRunner.Run<SpanCostBenchmarks>(args: args[1..])),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
-    "first-trace" => await TimeToFirstTraceHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3),
+    "first-trace" => await TimeToFirstTraceHarness.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3,
+        args.Length > 3 && args[2] == "--instances" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1),
     _ => Usage(),
 };
 
@@ -21,6 +23,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs]>");
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs] [--instances N]>");
     return 2;
 }

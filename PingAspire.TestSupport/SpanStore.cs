@@ -18,7 +18,8 @@ public sealed record ReceivedSpan(
     IReadOnlyList<string> EventNames,
     IReadOnlyDictionary<string, string> Resource,
     string Scope,
-    TimeSpan Duration)
+    TimeSpan Duration,
+    IReadOnlyList<(string TraceId, string SpanId)> Links)
 {
     // OTLP span flags: bit 8 says whether the parent's remoteness is known, bit 9 that the parent is remote.
     public bool HasRemoteParent => (Flags & 0x300) == 0x300;
@@ -35,11 +36,12 @@ public sealed record ReceivedLog(
     IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyDictionary<string, string> Resource);
 
-// One data point of a metric: a histogram's count of measurements, or a sum's or gauge's value.
+// One data point of a metric: a histogram's count of measurements (and their sum), or a sum's or gauge's value.
 public sealed record ReceivedMetricPoint(
     string Name,
     string Unit,
     double Value,
+    double Sum,
     IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyDictionary<string, string> Resource,
     string Scope);
@@ -53,6 +55,7 @@ public sealed class SpanStore
     private readonly List<ReceivedMetricPoint> _metricPoints = [];
     private readonly List<IReadOnlyDictionary<string, string>> _headers = [];
     private readonly List<string> _exportedText = [];
+    private readonly Dictionary<string, int> _exportsByService = [];
     private TaskCompletionSource _changed = NewSignal();
 
     public IReadOnlyList<ReceivedSpan> All
@@ -100,6 +103,15 @@ public sealed class SpanStore
         }
     }
 
+    // How many export requests (of any signal) came from a service: its export clock, for "could it have arrived yet".
+    public int ExportsFrom(string serviceName)
+    {
+        lock (_gate)
+        {
+            return _exportsByService.GetValueOrDefault(serviceName);
+        }
+    }
+
     public IReadOnlyList<IReadOnlyDictionary<string, string>> ExportHeaders
     {
         get
@@ -132,9 +144,10 @@ public sealed class SpanStore
                 span.Events.Select(e => e.Name).ToList(),
                 resource,
                 scopeSpans.Scope?.Name ?? "",
-                TimeSpan.FromTicks((long)(span.EndTimeUnixNano - span.StartTimeUnixNano) / 100))).ToList();
+                TimeSpan.FromTicks((long)(span.EndTimeUnixNano - span.StartTimeUnixNano) / 100),
+                span.Links.Select(l => (Hex(l.TraceId), Hex(l.SpanId))).ToList())).ToList();
 
-        Append(request, () =>
+        Append(request, request.ResourceSpans.Select(r => r.Resource), () =>
         {
             _spans.AddRange(received);
             _headers.Add(headers);
@@ -150,7 +163,7 @@ public sealed class SpanStore
             from log in scopeLogs.LogRecords
             select new ReceivedLog(
                 Hex(log.TraceId), Hex(log.SpanId), log.SeverityText, Render(log.Body), Flatten(log.Attributes), resource)).ToList();
-        Append(request, () => _logs.AddRange(received));
+        Append(request, request.ResourceLogs.Select(r => r.Resource), () => _logs.AddRange(received));
     }
 
     public void Add(ExportMetricsServiceRequest request)
@@ -161,30 +174,36 @@ public sealed class SpanStore
             from scopeMetrics in resourceMetrics.ScopeMetrics
             from metric in scopeMetrics.Metrics
             from point in Points(metric)
-            select new ReceivedMetricPoint(metric.Name, metric.Unit, point.Value, point.Attributes, resource, scopeMetrics.Scope?.Name ?? "")).ToList();
-        Append(request, () => _metricPoints.AddRange(received));
+            select new ReceivedMetricPoint(metric.Name, metric.Unit, point.Value, point.Sum, point.Attributes, resource, scopeMetrics.Scope?.Name ?? "")).ToList();
+        Append(request, request.ResourceMetrics.Select(r => r.Resource), () => _metricPoints.AddRange(received));
     }
 
-    private static IEnumerable<(double Value, IReadOnlyDictionary<string, string> Attributes)> Points(Metric metric) =>
+    private static IEnumerable<(double Value, double Sum, IReadOnlyDictionary<string, string> Attributes)> Points(Metric metric) =>
         metric.DataCase switch
         {
-            Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints.Select(p => ((double)p.Count, (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
-            Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Select(p => (Number(p), (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
-            Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Select(p => (Number(p), (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
+            Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints.Select(p => ((double)p.Count, p.Sum, (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
+            Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Select(p => (Number(p), Number(p), (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
+            Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Select(p => (Number(p), Number(p), (IReadOnlyDictionary<string, string>)Flatten(p.Attributes))),
             _ => [],
         };
 
     private static double Number(NumberDataPoint point) =>
         point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble;
 
-    private void Append(IMessage request, Action add)
+    private void Append(IMessage request, IEnumerable<Resource?> resources, Action add)
     {
         TaskCompletionSource changed;
         var text = request.ToString() ?? "";
+        var services = resources.Select(r => Flatten(r?.Attributes ?? []).GetValueOrDefault("service.name", "")).Distinct().ToList();
         lock (_gate)
         {
             add();
             _exportedText.Add(text);
+            foreach (var service in services)
+            {
+                _exportsByService[service] = _exportsByService.GetValueOrDefault(service) + 1;
+            }
+
             changed = _changed;
             _changed = NewSignal();
         }

@@ -79,6 +79,29 @@ public sealed class ContainersModeModelTests
         Assert.Equal($"{{{ServiceNames.Server}.bindings.http.url}}", clientEnvironment[$"services__{ServiceNames.Server}__http__0"]);
     }
 
+    // Run by a user (no ConnectionStrings:sql), the SQLite file is theirs: in their own data folder, never a folder
+    // every user of the machine shares.
+    [Fact]
+    public async Task TheSqliteFileIsInTheUsersOwnDataFolder()
+    {
+        var model = await BuildModelAsync();
+        var sql = Assert.IsAssignableFrom<IResourceWithConnectionString>(model.Single(r => r.Name == "sql"));
+
+        var connectionString = await sql.GetConnectionStringAsync(TestContext.Current.CancellationToken);
+
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "PingAspire", "pingaspire.db"), file);
+    }
+
+    [Fact]
+    public async Task AnInvalidInfrastructureValueStopsTheAppHostNamingIt()
+    {
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() =>
+            DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(["Infrastructure=kubernetes"], TestContext.Current.CancellationToken));
+
+        Assert.Contains("Infrastructure must be auto, containers or local; got 'kubernetes'", refused.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task<IResourceCollection> BuildModelAsync(params string[] args)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(

@@ -95,6 +95,40 @@ public sealed class DashboardBrowserTests
         await SaveScreenshotAsync(page, "metrics-server.png");
     }
 
+    // Server:IncomingTraceContext=restart: the server's trace is a new root, and the dashboard shows its link to
+    // the client's span.
+    [Fact]
+    public async Task TraceViewShowsTheLinkOfARestartedTrace()
+    {
+        Assert.SkipWhen(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true",
+            $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
+        await using var lightstep = await OtlpReceiver.StartAsync();
+        await using var app = await PingAppHost.StartAsync(
+            ["Client:IntervalSeconds=1", "Server:IncomingTraceContext=restart", "LS_ACCESS_TOKEN=browser-test", $"LS_SATELLITE_URL={lightstep.Endpoint}"],
+            configure: null,
+            realDashboard: true);
+        var server = await lightstep.Spans.WaitForAsync(all =>
+            all.ServerPings().FirstOrDefault(s => s.Links.Count == 1 && all.Count(t => t.TraceId == s.TraceId) == 5),
+            Timeouts.SpansArrive, "a restarted server trace, complete, with its link");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumFlags });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 900 } });
+        page.SetDefaultTimeout(PageTimeout);
+        await page.GotoAsync(app.DashboardLoginUrl.ToString());
+        await DismissCertificateWarningAsync(page);
+        // The server span selected: its details, with the link, open beside the waterfall.
+        await page.GotoAsync(new Uri(app.DashboardLoginUrl, $"/traces/detail/{server.TraceId}?spanId={server.SpanId}").ToString());
+        await Expect(page.GetByText("server redis operation", new() { Exact = true }).First);
+        await Expect(page.GetByText(server.SpanId).First);
+        // The linked span: the client's, by its short id, named as the dashboard names client HTTP spans.
+        var linked = page.GetByText(server.Links[0].SpanId[..7], new() { Exact = true }).First;
+        await linked.ScrollIntoViewIfNeededAsync();
+        await Expect(page.GetByText("Links", new() { Exact = true }).First);
+        await Expect(page.GetByText($"{ServiceNames.Client}: HTTP GET 200").First);
+        await SaveScreenshotAsync(page, "trace-restart-link.png");
+    }
+
     // A client trace whose six spans (client, server, two integrations, two operations) have all been exported.
     private static async Task<string> CompleteTraceAsync(SpanStore spans, Func<ReceivedSpan, bool> clientSpan, string client = ServiceNames.Client) =>
         await spans.WaitForAsync(all => all.Where(s => s.ServiceName == client && s.Name == TraceQueries.ClientSpan).Where(clientSpan)

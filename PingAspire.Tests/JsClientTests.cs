@@ -9,15 +9,16 @@ namespace PingAspire.Tests;
 // W3C Trace Context across languages: the tutorial's client ported to JavaScript on OpenTelemetry JS
 // (PingAspire.JsClient/client.js), an implementation of the propagator nobody on this project wrote, calls the C#
 // server. One trace when it injects; two when it does not.
-public sealed class JsClientTests
+[Collection(nameof(InjectionOffAppHost))]
+public sealed class JsClientTests(AppHostFixture shared, InjectionOffAppHost injectionOff)
 {
-    private const int Requests = 2;
+    private const int Requests = InjectionOffAppHost.RequestCount;
 
     [Fact]
     public async Task AJsClientSpanIsTheParentOfTheCSharpServerSpanAndItsBaggageArrives()
     {
         NodeJs.SkipWithoutNode();
-        await using var app = await StartAsync(propagate: true);
+        var app = shared.AppHost;
 
         var (client, server) = await app.Dashboard.Spans.WaitForAsync(spans =>
             (from c in JsPings(spans)
@@ -37,7 +38,7 @@ public sealed class JsClientTests
     public async Task WithTheJsClientsInjectOffItsRequestsStartNewTraces()
     {
         NodeJs.SkipWithoutNode();
-        await using var app = await StartAsync(propagate: false);
+        var app = injectionOff.AppHost;
 
         // The JavaScript client's spans, and as many parentless server spans: its requests, arrived without context.
         var clientSpans = await app.Dashboard.Spans.WaitForAsync(spans => JsPings(spans).Count() == Requests ? JsPings(spans).ToList() : null,
@@ -51,14 +52,6 @@ public sealed class JsClientTests
 
     private static IEnumerable<ReceivedSpan> JsPings(IEnumerable<ReceivedSpan> spans) =>
         spans.Where(s => s.ServiceName == ServiceNames.JsClient && s.Name == "GET /ping");
-
-    private static Task<PingAppHost> StartAsync(bool propagate) =>
-        PingAppHost.StartAsync(
-            "JsClient:Enabled=true",
-            $"JsClient:Count={Requests}",
-            "JsClient:IntervalSeconds=0.2",
-            $"JsClient:PropagateTraceContext={propagate}",
-            "Client:Count=1");
 
     // client.js run directly, as the AppHost runs it, with its dashboard settings as Aspire injects them (including
     // the dashboard's API key header) and a Lightstep token: each destination gets its own header and only its own.

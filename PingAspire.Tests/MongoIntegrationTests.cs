@@ -1,61 +1,44 @@
-using System.Net;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PingAspire.Server.Apis;
+using PingAspire.Server.Integrations;
 using PingAspire.TestSupport;
-using PingAspire.TestSupport.Otlp;
 using PingAspire.Tests.Infrastructure;
 
 namespace PingAspire.Tests;
 
-// MongoDB configured (ConnectionStrings:mongo given to the AppHost) but stalled (accepts, never answers): the real driver, the real
-// failure. The success path needs a real server, which this machine cannot run; see MongoSuccessPath.
-public sealed class MongoIntegrationTests(MongoIntegrationTests.UnreachableMongoAppHost fixture)
-    : IClassFixture<MongoIntegrationTests.UnreachableMongoAppHost>
+// MongoDB configured but stalled (accepts, never answers): the real driver, the real failure, through /ping's own
+// handler with the server's real integrations, in-process. The success path needs a real server, which this machine
+// cannot run; see MongoSuccessPath.
+public sealed class MongoIntegrationTests : IDisposable
 {
-    private SpanStore Spans => fixture.AppHost.Dashboard.Spans;
+    private readonly BlackHoleListener _stalledMongo = new();
+    private readonly string _sqliteFile = Path.Combine(Path.GetTempPath(), $"pingaspire-mongo-test-{Guid.NewGuid():N}.db");
 
     [Fact]
     public async Task PingAnswers503NamingMongoAndTheOtherIntegrationsStillRun()
     {
-        var request = new DirectRequest();
-        var elapsed = System.Diagnostics.Stopwatch.StartNew();
-        using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), "/ping");
+        using var server = new InProcessIntegrations(
+            ("ConnectionStrings:mongo", $"mongodb://127.0.0.1:{_stalledMongo.Port}/"),
+            ("ConnectionStrings:sql", $"Data Source={_sqliteFile}"));
+        var elapsed = Stopwatch.StartNew();
+
+        var result = await PingApi.PingAsync(server.All, TestContext.Current.CancellationToken);
+
         elapsed.Stop();
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        var problem = await response.ReadProblemAsync();
-        Assert.Equal("Failed: mongo.", problem?.Detail);
-        // Server selection is bounded at 2 s; Redis and SQLite take milliseconds: 3 s leaves room for a busy CI.
-        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(3), $"took {elapsed.Elapsed}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"/ping with MongoDB unreachable answered in {elapsed.Elapsed.TotalSeconds:0.00} s");
-
-        var server = await request.ServerSpanAsync(Spans);
-        Assert.Equal(Status.Types.StatusCode.Error, server.StatusCode);
-        Assert.Equal("503", server.Attributes["http.response.status_code"]);
-        var trace = await Spans.WaitForTraceAsync(server.TraceId, 7, "server span with three integrations and their operations");
-
-        var mongo = trace.SingleChild(server, "mongo_integration");
-        var mongoOperation = trace.SingleChild(mongo, "server mongo operation");
-        Assert.Equal(Status.Types.StatusCode.Error, mongo.StatusCode);
-        Assert.Equal(Status.Types.StatusCode.Error, mongoOperation.StatusCode);
-        Assert.Contains("exception", mongoOperation.EventNames);
-        // The driver gives up after the 2 s server-selection bound.
-        Assert.Equal("System.TimeoutException", mongoOperation.Attributes["error.type"]);
-        Assert.Equal("mongodb", mongoOperation.Attributes["db.system.name"]);
-        Assert.Equal("tests", mongoOperation.Attributes["db.collection.name"]);
-
-        Assert.Equal(Status.Types.StatusCode.Unset, trace.SingleChild(server, "redis_integration").StatusCode);
-        Assert.Equal(Status.Types.StatusCode.Unset, trace.SingleChild(server, "sql_integration").StatusCode);
-    }
-
-    [Fact]
-    public async Task MongoEndpointAnswers503WithTheFailure()
-    {
-        var request = new DirectRequest();
-        using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), "/mongo/12");
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        var problem = await response.ReadProblemAsync();
-        Assert.Equal("Dependency failed", problem?.Title);
-        Assert.Equal("Failed: mongo.", problem?.Detail);
+        var problem = Assert.IsType<ProblemHttpResult>(result.Result);
+        Assert.Equal((503, "Failed: mongo."), (problem.StatusCode, problem.ProblemDetails.Detail));
+        // Bounded by the driver's 2 s selection (MongoIntegration.Timeout), however busy the machine; SQLite ran too.
+        Assert.True(elapsed.Elapsed < MongoIntegration.Timeout + Timeouts.BusyMachineMargin, $"took {elapsed.Elapsed}");
+        Assert.True(_stalledMongo.Accepted > 0, "the driver reached the stalled server");
+        var operation = server.Span("server mongo operation");
+        Assert.Equal(ActivityStatusCode.Error, operation.Status);
+        Assert.Contains(operation.Events, e => e.Name == "exception");
+        Assert.Equal("System.TimeoutException", operation.GetTagItem("error.type"));
+        Assert.Equal(("mongodb", "find", "opentelemetry-tests", "tests"), (operation.GetTagItem("db.system.name"),
+            operation.GetTagItem("db.operation.name"), operation.GetTagItem("db.namespace"), operation.GetTagItem("db.collection.name")));
+        Assert.Equal(ActivityStatusCode.Error, server.Span("mongo_integration").Status);
+        Assert.Equal(ActivityStatusCode.Unset, server.Span("sql_integration").Status);
     }
 
     // Runs only where a MongoDB server is reachable: PINGASPIRE_TEST_MONGO holds its connection string.
@@ -65,30 +48,37 @@ public sealed class MongoIntegrationTests(MongoIntegrationTests.UnreachableMongo
         var connectionString = Environment.GetEnvironmentVariable("PINGASPIRE_TEST_MONGO");
         Assert.SkipWhen(string.IsNullOrEmpty(connectionString),
             "No MongoDB server is reachable here (none can run without containers); set PINGASPIRE_TEST_MONGO to a connection string to run this test.");
+        using var server = new InProcessIntegrations(("ConnectionStrings:mongo", connectionString!));
 
-        await using var app = await PingAppHost.StartAsync($"ConnectionStrings:mongo={connectionString}", "Client:Count=1");
-        using var response = await new DirectRequest().SendAsync(app.CreateServerClient(), "/mongo/12");
+        var result = await PingApi.RunOneAsync(server.All.Named("mongo"), "12", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Matches("^[a-z]{12}$", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Matches("^[a-z]{12}$", Assert.IsType<ContentHttpResult>(result.Result).ResponseContent);
+        Assert.Equal(ActivityStatusCode.Unset, server.Span("server mongo operation").Status);
     }
 
-    // MongoDB's address accepts connections and never answers: the worst kind of dead server.
-    public sealed class UnreachableMongoAppHost : IAsyncLifetime
+    // An empty file opened read-only: a valid, empty SQLite database that refuses every write.
+    [Fact]
+    public async Task AnUnwritableSqliteFileFailsTheSqlIntegrationOnly()
     {
-        private readonly BlackHoleListener _stalledMongo = new();
+        await File.WriteAllBytesAsync(_sqliteFile, [], TestContext.Current.CancellationToken);
+        using var server = new InProcessIntegrations(("ConnectionStrings:sql", $"Data Source={_sqliteFile};Mode=ReadOnly"));
 
-        public PingAppHost AppHost { get; private set; } = null!;
+        var result = await PingApi.PingAsync(server.All, TestContext.Current.CancellationToken);
 
-        public async ValueTask InitializeAsync() =>
-            AppHost = await PingAppHost.StartAsync(
-                $"ConnectionStrings:mongo=mongodb://127.0.0.1:{_stalledMongo.Port}/",
-                "Client:Count=1");
+        var problem = Assert.IsType<ProblemHttpResult>(result.Result);
+        Assert.Equal((503, "Failed: sql."), (problem.StatusCode, problem.ProblemDetails.Detail));
+        var operation = server.Span("server sql operation");
+        Assert.Equal(ActivityStatusCode.Error, operation.Status);
+        Assert.Equal("Microsoft.Data.Sqlite.SqliteException", operation.GetTagItem("error.type"));
+        Assert.Contains("readonly", operation.StatusDescription, StringComparison.OrdinalIgnoreCase);
+    }
 
-        public async ValueTask DisposeAsync()
-        {
-            await AppHost.DisposeAsync();
-            _stalledMongo.Dispose();
-        }
+    public void Dispose()
+    {
+        _stalledMongo.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_sqliteFile);
+        File.Delete(_sqliteFile + "-wal");
+        File.Delete(_sqliteFile + "-shm");
     }
 }

@@ -1,3 +1,6 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using PingAspire.AppHost;
 
 namespace PingAspire.Tests;
@@ -9,6 +12,7 @@ public sealed class ProgramsOnPathTests : IDisposable
     private const string WindowsPathExt = ".COM;.EXE;.BAT;.CMD;.VBS;.JS";
     private readonly DirectoryInfo _empty = Directory.CreateTempSubdirectory("pingaspire-path-");
     private readonly DirectoryInfo _nodeJs = Directory.CreateTempSubdirectory("pingaspire-path-");
+    private readonly DirectoryInfo _linux = Directory.CreateTempSubdirectory("pingaspire-path-");
 
     public ProgramsOnPathTests()
     {
@@ -16,6 +20,9 @@ public sealed class ProgramsOnPathTests : IDisposable
         File.WriteAllText(Path.Combine(_nodeJs.FullName, "node.exe"), "");
         File.WriteAllText(Path.Combine(_nodeJs.FullName, "npm.cmd"), "");
         File.WriteAllText(Path.Combine(_nodeJs.FullName, "npm"), "");
+        // What Debian's nodejs and npm put on PATH.
+        File.WriteAllText(Path.Combine(_linux.FullName, "node"), "");
+        File.WriteAllText(Path.Combine(_linux.FullName, "npm"), "");
     }
 
     [Theory]
@@ -47,9 +54,52 @@ public sealed class ProgramsOnPathTests : IDisposable
         Assert.Equal(Path.Combine(_nodeJs.FullName, "npm"), ProgramsOnPath.Find("npm", path, ':', windowsExtensions: null));
     }
 
+    [Fact]
+    public void OnWindowsNpmCiRunsThroughCmdExe()
+    {
+        var (command, args) = JsClient.NpmCi(@"C:\nodejs\npm.cmd", isWindows: true);
+        Assert.Equal("cmd.exe", command);
+        Assert.Equal(["/c", @"C:\nodejs\npm.cmd", "ci", "--no-audit", "--no-fund"], args);
+
+        (command, args) = JsClient.NpmCi("/usr/bin/npm", isWindows: false);
+        Assert.Equal("/usr/bin/npm", command);
+        Assert.Equal(["ci", "--no-audit", "--no-fund"], args);
+    }
+
+    // The AppHost's model: with Node.js on PATH the JavaScript client runs it by its full path; without, it is left out.
+    [Fact]
+    public async Task TheAppHostRunsTheJavaScriptClientOnlyWhereNodeIsOnPath()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "the stand-in folder holds Linux's file names");
+        var path = Environment.GetEnvironmentVariable("PATH");
+        try
+        {
+            Environment.SetEnvironmentVariable("PATH", _linux.FullName);
+            var withNode = await ModelAsync();
+            Environment.SetEnvironmentVariable("PATH", _empty.FullName);
+            var withoutNode = await ModelAsync();
+
+            var client = Assert.IsType<ExecutableResource>(withNode.Single(r => r.Name == ServiceNames.JsClient), exactMatch: false);
+            Assert.Equal(Path.Combine(_linux.FullName, "node"), client.Command);
+            Assert.DoesNotContain(withoutNode, r => r.Name.StartsWith(ServiceNames.JsClient, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+
+    private static async Task<IResourceCollection> ModelAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
+            ["Infrastructure=local", "JsClient:Enabled=true"], TestContext.Current.CancellationToken);
+        return builder.Resources;
+    }
+
     public void Dispose()
     {
         _empty.Delete(recursive: true);
         _nodeJs.Delete(recursive: true);
+        _linux.Delete(recursive: true);
     }
 }

@@ -5,14 +5,15 @@ using PingAspire.Tests.Infrastructure;
 namespace PingAspire.Tests;
 
 // --Server:Replicas 2 runs two server processes behind one address; each trace says which one served it.
-public sealed class ReplicasTests
+[Collection(nameof(InjectionOffAppHost))]
+public sealed class ReplicasTests(InjectionOffAppHost fixture)
 {
     private const int Requests = 20;
 
     [Fact]
     public async Task TwoReplicasServeRequestsAndEachSpanNamesItsInstance()
     {
-        await using var app = await PingAppHost.StartAsync("Server:Replicas=2", "Client:Count=1");
+        var app = fixture.AppHost;
         var requests = new List<DirectRequest>();
         for (var i = 0; i < Requests; i++)
         {

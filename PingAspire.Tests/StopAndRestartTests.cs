@@ -10,7 +10,9 @@ namespace PingAspire.Tests;
 
 // Processes stopped the way the dashboard (and an orchestrator) stops them: in-flight work finishes or fails
 // cleanly, every span that was ended still reaches the exporter, and a client outlives its server's outage.
-public sealed class StopAndRestartTests
+// On the faults AppHost: each test starts again what it stopped.
+[Collection(nameof(FaultsAppHost))]
+public sealed class StopAndRestartTests(FaultsAppHost fixture)
 {
     private const int BurstConcurrency = 4;
     private const int RequestsBeforeStop = 150;
@@ -20,29 +22,47 @@ public sealed class StopAndRestartTests
     [Fact]
     public async Task ClientRecordsTheOutageKeepsLoopingAndRecovers()
     {
-        await using var app = await PingAppHost.StartAsync("Client:IntervalSeconds=0.2", "Client:TimeoutSeconds=1");
+        var app = fixture.AppHost;
         var spans = app.Dashboard.Spans;
-        await spans.WaitForAsync(all => all.ClientPings().FirstOrDefault(IsOk), Timeouts.SpansArrive, "a successful client request");
+        var earlier = spans.All.ClientPings().Count();
+        await spans.WaitForAsync(all => all.ClientPings().Skip(earlier).FirstOrDefault(IsOk), Timeouts.SpansArrive, "a successful client request");
 
+        var beforeStop = spans.All.ClientPings().Count();
+        var failedLines = app.LogLinesOf(ServiceNames.Client).Count(line => line.Contains("failed:", StringComparison.Ordinal));
         await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
-        var failed = await spans.WaitForAsync(all => all.ClientPings().FirstOrDefault(s => s.StatusCode == Status.Types.StatusCode.Error),
-            Timeouts.SpansArrive, "a failed client request while the server is down");
-        Assert.Contains("exception", failed.EventNames);
-        // Refused, or timed out on the orchestrator's proxy, depending on how far the server got in stopping.
-        Assert.Contains(failed.Attributes["error.type"], new[] { "System.Net.Http.HttpRequestException", "System.Threading.Tasks.TaskCanceledException" });
-        await app.WaitForLogLinesAsync(ServiceNames.Client, "failed:");
+        try
+        {
+            var failed = await spans.WaitForAsync(all => all.ClientPings().Skip(beforeStop).FirstOrDefault(s => s.StatusCode == Status.Types.StatusCode.Error),
+                Timeouts.SpansArrive, "a failed client request while the server is down");
+            Assert.Contains("exception", failed.EventNames);
+            // Refused, or timed out on the orchestrator's proxy, depending on how far the server got in stopping.
+            Assert.Contains(failed.Attributes["error.type"], new[] { "System.Net.Http.HttpRequestException", "System.Threading.Tasks.TaskCanceledException" });
+            await app.WaitForLogLinesAsync(ServiceNames.Client, "failed:", atLeast: failedLines + 1);
+        }
+        finally
+        {
+            await StartAsync(app, ServiceNames.Server);
+        }
 
         var failuresSoFar = spans.All.ClientPings().Count();
-        await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StartCommand);
         await spans.WaitForAsync(all => all.ClientPings().Skip(failuresSoFar).FirstOrDefault(IsOk),
             Timeouts.ClientFinishes, "a successful client request after the server came back");
+    }
+
+    private static async Task StartAsync(PingAppHost app, string resource)
+    {
+        await app.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand);
+        using var running = new CancellationTokenSource(Timeouts.AppHostStart);
+        await app.App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.Running, running.Token);
     }
 
     [Fact]
     public async Task StoppingServerAndClientMidBurstLosesNoEndedSpan()
     {
-        await using var app = await PingAppHost.StartAsync("Client:IntervalSeconds=0.05");
+        var app = fixture.AppHost;
         using var http = app.CreateServerClient();
+        var clientSpansBefore = app.Dashboard.Spans.All.ClientPings().Count();
+        var clientLinesBefore = app.LogLinesOf(ServiceNames.Client).Count(line => line.Contains("Request to", StringComparison.Ordinal));
         var completed = new ConcurrentBag<string>();
         var failures = new ConcurrentBag<string>();
         using var stopBurst = new CancellationTokenSource();
@@ -67,10 +87,24 @@ public sealed class StopAndRestartTests
 
         await app.Dashboard.Spans.WaitForAsync(_ => completed.Count >= RequestsBeforeStop ? completed : null,
             Timeouts.SpansArrive, $"{RequestsBeforeStop} completed requests");
-        await app.ExecuteCommandAsync(ServiceNames.Client, KnownResourceCommands.StopCommand);
-        await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => burst).WaitAsync(Timeouts.Request, TestContext.Current.CancellationToken);
+        try
+        {
+            await app.ExecuteCommandAsync(ServiceNames.Client, KnownResourceCommands.StopCommand);
+            await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => burst).WaitAsync(Timeouts.Request, TestContext.Current.CancellationToken);
+            await AssertNothingEndedWasLostAsync(app, completed, failures, clientSpansBefore, clientLinesBefore);
+        }
+        finally
+        {
+            await stopBurst.CancelAsync();
+            await StartAsync(app, ServiceNames.Server);
+            await StartAsync(app, ServiceNames.Client);
+        }
+    }
 
+    private static async Task AssertNothingEndedWasLostAsync(
+        PingAppHost app, ConcurrentBag<string> completed, ConcurrentBag<string> failures, int clientSpansBefore, int clientLinesBefore)
+    {
         // Every request that got its answer had its SERVER span ended first; each must have been flushed at shutdown.
         var markers = completed.ToHashSet();
         await app.Dashboard.Spans.WaitForAsync(spans =>
@@ -79,10 +113,10 @@ public sealed class StopAndRestartTests
             return seen == markers.Count ? spans : null;
         }, Timeouts.SpansArrive, $"server spans of all {markers.Count} completed requests");
 
-        // The client logs each request after its span has ended: at least as many client spans as log lines, and at
-        // most one more (the request in flight at the stop). The log stream may trail the spans, so wait for it.
-        var clientSpans = app.Dashboard.Spans.All.ClientPings().Count();
-        var logged = await app.WaitForLogLinesAsync(ServiceNames.Client, "Request to", atLeast: clientSpans - 1);
+        // The client writes each request's line inside its span: as many client spans as lines, and at most one more
+        // span (the request in flight at the stop, ended without its line). The log stream may trail the spans.
+        var clientSpans = app.Dashboard.Spans.All.ClientPings().Count() - clientSpansBefore;
+        var logged = await app.WaitForLogLinesAsync(ServiceNames.Client, "Request to", atLeast: clientLinesBefore + clientSpans - 1) - clientLinesBefore;
         Assert.InRange(clientSpans, logged, logged + 1);
         TestContext.Current.TestOutputHelper?.WriteLine($"{markers.Count} completed, {failures.Count} failed cleanly, {logged} client requests");
     }

@@ -133,8 +133,9 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
         }
 
         var spans = Spans.All;
-        Assert.Equal(
-            [ClientTelemetry.SourceName, "PingAspire.Server"], // ServerTelemetry.SourceName
-            spans.Select(s => s.Scope).Distinct().Order(StringComparer.Ordinal));
+        string[] scopes = fixture.AppHost.HasResource(ServiceNames.JsClient)
+            ? [ClientTelemetry.SourceName, "PingAspire.JsClient", "PingAspire.Server"] // client.js's tracer, ServerTelemetry.SourceName
+            : [ClientTelemetry.SourceName, "PingAspire.Server"];
+        Assert.Equal(scopes, spans.Select(s => s.Scope).Distinct().Order(StringComparer.Ordinal));
     }
 }

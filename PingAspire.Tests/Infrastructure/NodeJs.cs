@@ -8,11 +8,15 @@ namespace PingAspire.Tests.Infrastructure;
 // without Node.js.
 public static class NodeJs
 {
+    public static string ClientFolder { get; } =
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "PingAspire.JsClient"));
+
+    public static bool IsAvailable => ProgramsOnPath.Contains("node");
+
     // `node client.js` in PingAspire.JsClient, as the AppHost starts it (the AppHost's npm ci has run: .ci/run).
     public static ProcessStartInfo Client(OtlpReceiver? dashboard = null, HeaderRecordingServer? server = null)
     {
-        var directory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "PingAspire.JsClient"));
-        var start = new ProcessStartInfo(ProgramsOnPath.Find("node") ?? "node", ["client.js"]) { WorkingDirectory = directory };
+        var start = new ProcessStartInfo(ProgramsOnPath.Find("node") ?? "node", ["client.js"]) { WorkingDirectory = ClientFolder };
         if (dashboard is not null)
         {
             start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.Endpoint.ToString();
@@ -30,6 +34,6 @@ public static class NodeJs
     // Where Node.js is missing the AppHost leaves the JavaScript client out; on CI (.ci/run installs it) that is a failure.
     public static void SkipWithoutNode() =>
         Assert.SkipWhen(
-            !ProgramsOnPath.Contains("node") && Environment.GetEnvironmentVariable("CI") != "true",
+            !IsAvailable && Environment.GetEnvironmentVariable("CI") != "true",
             "Node.js is not installed (apt-get install nodejs npm; .ci/run does).");
 }

@@ -13,15 +13,20 @@ namespace PingAspire.Tests.Infrastructure;
 public sealed class PingAppHost : IAsyncDisposable
 {
     private readonly ResourceLogCollector _logs;
+    private readonly DirectoryInfo _dataFolder;
 
-    private PingAppHost(DistributedApplication app, OtlpReceiver dashboard, ResourceLogCollector logs)
+    private PingAppHost(DistributedApplication app, OtlpReceiver dashboard, ResourceLogCollector logs, DirectoryInfo dataFolder)
     {
         App = app;
         Dashboard = dashboard;
         _logs = logs;
+        _dataFolder = dataFolder;
     }
 
     public DistributedApplication App { get; }
+
+    // This AppHost's own SQLite file: never the user's (~/.local/share/PingAspire), never another AppHost's.
+    public string SqliteFile => Path.Combine(_dataFolder.FullName, "pingaspire.db");
 
     // Stands in for the Aspire dashboard's OTLP endpoint.
     public OtlpReceiver Dashboard { get; }
@@ -46,8 +51,10 @@ public sealed class PingAppHost : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(Timeouts.AppHostStart);
         var dashboard = await OtlpReceiver.StartAsync();
+        var dataFolder = Directory.CreateTempSubdirectory("pingaspire-data-");
+        var sqlite = $"ConnectionStrings:sql=Data Source={Path.Combine(dataFolder.FullName, "pingaspire.db")}";
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PingAspire_AppHost>(
-            ["Infrastructure=local", "JsClient:Enabled=false", .. args],
+            ["Infrastructure=local", "JsClient:Enabled=false", sqlite, .. args],
             (options, _) => options.DisableDashboard = !realDashboard,
             timeout.Token);
         // Resource logs go to the collector; the test output only needs the AppHost's warnings.
@@ -73,7 +80,7 @@ public sealed class PingAppHost : IAsyncDisposable
         }
 
         var app = await builder.BuildAsync(timeout.Token);
-        var host = new PingAppHost(app, dashboard, logs);
+        var host = new PingAppHost(app, dashboard, logs, dataFolder);
         await app.StartAsync(timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceNames.Server, timeout.Token);
         if (realDashboard)
@@ -125,16 +132,43 @@ public sealed class PingAppHost : IAsyncDisposable
         Assert.True(result.Success, $"{commandName} {resourceName}: {result.Message}");
     }
 
+    // Every client of this AppHost (the C# one, and the JavaScript one where it runs) has made its Client:Count
+    // requests and exited: its provider was disposed, so everything it ended has been exported.
     public async Task WaitForClientToFinishAsync()
     {
         using var timeout = new CancellationTokenSource(Timeouts.ClientFinishes);
-        await App.ResourceNotifications.WaitForResourceAsync(ServiceNames.Client, KnownResourceStates.Finished, timeout.Token);
+        foreach (var client in new[] { ServiceNames.Client, ServiceNames.JsClient }.Where(HasResource))
+        {
+            try
+            {
+                await App.ResourceNotifications.WaitForResourceAsync(client, KnownResourceStates.Finished, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"{client} did not finish within {Timeouts.ClientFinishes.TotalSeconds} s");
+            }
+        }
     }
 
+    public bool HasResource(string name) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == name);
+
+    // Bounded: a hung stop fails the test saying so, instead of running into CI's time-out.
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync();
-        await App.DisposeAsync();
-        await Dashboard.DisposeAsync();
+        try
+        {
+            await App.StopAsync().WaitAsync(Timeouts.AppHostStop);
+            await App.DisposeAsync().AsTask().WaitAsync(Timeouts.AppHostStop);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the AppHost did not stop within {Timeouts.AppHostStop.TotalSeconds} s");
+        }
+        finally
+        {
+            await Dashboard.DisposeAsync();
+            _dataFolder.Delete(recursive: true);
+        }
     }
 }

@@ -33,15 +33,24 @@ public static class TraceQueries
         store.WaitForAsync(spans => spans.FirstOrDefault(s => s.Kind == Span.Types.SpanKind.Server && match(s)),
             Timeouts.SpansArrive, waitingFor);
 
-    // All spans of one trace, once `count` of them have arrived; more than `count` fails the test.
+    // All spans of one trace, once `count` of them have arrived; more than `count` fails the test. A span more would
+    // come from the server, whose spans of the trace may still sit in its batch queue: so the count is checked only
+    // after the server has exported twice more (any signal; every 500 ms at least), when such a span would be here.
     public static async Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(this SpanStore store, string traceId, int count, string waitingFor)
     {
-        var trace = await store.WaitForAsync(spans =>
-        {
-            var inTrace = spans.Where(s => s.TraceId == traceId).ToList();
-            return inTrace.Count >= count ? inTrace : null;
-        }, Timeouts.SpansArrive, waitingFor);
+        await store.WaitForAsync(spans => spans.Count(s => s.TraceId == traceId) >= count ? spans : null, Timeouts.SpansArrive, waitingFor);
+        await store.WaitForTwoMoreExportsAsync(ServiceNames.Server, waitingFor);
+        var trace = store.All.Where(s => s.TraceId == traceId).ToList();
         Assert.Equal(count, trace.Count);
         return trace;
+    }
+
+    // What a running process has ended by now reaches the receiver within two more of its exports (metrics leave every
+    // 500 ms, spans and logs every 200 ms): the moment from which an absence can be asserted.
+    public static Task WaitForTwoMoreExportsAsync(this SpanStore store, string service, string after)
+    {
+        var exports = store.ExportsFrom(service);
+        return store.WaitUntilAsync(() => store.ExportsFrom(service) >= exports + 2 ? store : null,
+            Timeouts.SpansArrive, $"two more exports from {service} after {after}");
     }
 }
