@@ -25,9 +25,7 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task TraceViewShowsTheConnectedTraceAndTheFailedSpan()
     {
-        // On CI (.ci/run installs it) a missing browser is a failure; elsewhere the test says what to install.
-        Assert.SkipWhen(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true",
-            $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
+        SkipWithoutChromium();
         await using var lightstep = await OtlpReceiver.StartAsync();
         await using var app = await PingAppHost.StartAsync(
             ["Client:IntervalSeconds=1", "JsClient:Enabled=true", "JsClient:IntervalSeconds=1",
@@ -35,12 +33,8 @@ public sealed class DashboardBrowserTests
             configure: null,
             realDashboard: true);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumFlags });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 900 } });
-        page.SetDefaultTimeout(PageTimeout);
-        await page.GotoAsync(app.DashboardLoginUrl.ToString());
-        await DismissCertificateWarningAsync(page);
+        await using var browser = await BrowserSession.LoginAsync(app);
+        var page = browser.Page;
 
         var trace = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Unset);
         await page.GotoAsync(new Uri(app.DashboardLoginUrl, "/traces").ToString());
@@ -100,8 +94,7 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task TraceViewShowsTheLinkOfARestartedTrace()
     {
-        Assert.SkipWhen(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true",
-            $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
+        SkipWithoutChromium();
         await using var lightstep = await OtlpReceiver.StartAsync();
         await using var app = await PingAppHost.StartAsync(
             ["Client:IntervalSeconds=1", "Server:IncomingTraceContext=restart", "LS_ACCESS_TOKEN=browser-test", $"LS_SATELLITE_URL={lightstep.Endpoint}"],
@@ -111,12 +104,8 @@ public sealed class DashboardBrowserTests
             all.ServerPings().FirstOrDefault(s => s.Links.Count == 1 && all.Count(t => t.TraceId == s.TraceId) == 5),
             Timeouts.SpansArrive, "a restarted server trace, complete, with its link");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumFlags });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 900 } });
-        page.SetDefaultTimeout(PageTimeout);
-        await page.GotoAsync(app.DashboardLoginUrl.ToString());
-        await DismissCertificateWarningAsync(page);
+        await using var browser = await BrowserSession.LoginAsync(app);
+        var page = browser.Page;
         // The server span selected: its details, with the link, open beside the waterfall.
         await page.GotoAsync(new Uri(app.DashboardLoginUrl, $"/traces/detail/{server.TraceId}?spanId={server.SpanId}").ToString());
         await Expect(page.GetByText("server redis operation", new() { Exact = true }).First);
@@ -139,6 +128,34 @@ public sealed class DashboardBrowserTests
     {
         await page.GotoAsync(new Uri(app.DashboardLoginUrl, $"/traces/detail/{traceId}").ToString());
         await Expect(page.GetByText("server redis operation", new() { Exact = true }).First);
+    }
+
+    // On CI (.ci/run installs it) a missing browser is a failure; elsewhere the test says what to install.
+    private static void SkipWithoutChromium() =>
+        Assert.SkipWhen(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true",
+            $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
+
+    // Debian's Chromium, headless, logged in to the AppHost's dashboard.
+    private sealed class BrowserSession(IPlaywright playwright, IBrowser browser, IPage page) : IAsyncDisposable
+    {
+        public IPage Page => page;
+
+        public static async Task<BrowserSession> LoginAsync(PingAppHost app)
+        {
+            var playwright = await Playwright.CreateAsync();
+            var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumFlags });
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 900 } });
+            page.SetDefaultTimeout(PageTimeout);
+            await page.GotoAsync(app.DashboardLoginUrl.ToString());
+            await DismissCertificateWarningAsync(page);
+            return new BrowserSession(playwright, browser, page);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
     }
 
     // Without a trusted development certificate (as here: plain http on loopback) the dashboard shows a banner

@@ -77,7 +77,21 @@ public sealed class ProgramsOnPathTests : IDisposable
             Environment.SetEnvironmentVariable("PATH", _linux.FullName);
             var withNode = await ModelAsync();
             Environment.SetEnvironmentVariable("PATH", _empty.FullName);
-            var withoutNode = await ModelAsync();
+            // The AppHost says so in one line at startup, on its console.
+            var console = new StringWriter();
+            var original = Console.Out;
+            Console.SetOut(console);
+            IResourceCollection withoutNode;
+            try
+            {
+                withoutNode = await ModelAsync();
+            }
+            finally
+            {
+                Console.SetOut(original);
+            }
+
+            Assert.Contains("  jsclient: off (Node.js is not installed: no node and npm on PATH)", console.ToString().Split(Environment.NewLine));
 
             var client = Assert.IsType<ExecutableResource>(withNode.Single(r => r.Name == ServiceNames.JsClient), exactMatch: false);
             Assert.Equal(Path.Combine(_linux.FullName, "node"), client.Command);
