@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when README.md or a page under docs/ names a repository path that does not exist.
+"""Fails when README.md or a page under docs/ names a repository path that does not exist, or when the README's
+reading list gives a file a line count it does not have.
 
 Checked: every `code span` or link target that is a path (contains '/' or ends in a file extension) and is
 repository-relative: it starts at a top-level entry, or names a file that must exist somewhere as that suffix
@@ -38,6 +39,15 @@ for page in ["README.md"] + sorted(glob.glob("docs/*.md")):
         if not exists(path, page_dir if is_link else ""):
             missing.append(f"{page}: {raw}")
 
+# The README's reading list gives each file's line count: it must be the file's.
+wrong = []
+readme = open("README.md", encoding="utf-8").read()
+for path, lines in re.findall(r"^\| \d+ \| `([^`]+)` \| (\d+) \|", readme, re.M):
+    if os.path.exists(path) and sum(1 for _ in open(path, encoding="utf-8")) != int(lines):
+        wrong.append(f"{path}: the README says {lines} lines, the file has {sum(1 for _ in open(path, encoding='utf-8'))}")
+
 for path in missing:
     print(f"names a path that does not exist: {path}")
-sys.exit(1 if missing else 0)
+for line in wrong:
+    print(f"a line count is wrong: {line}")
+sys.exit(1 if missing or wrong else 0)

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
     "requests" => await RequestsHarness.RunAsync(args[1..]),
     "serve-auto" => await BenchmarkServer.ServeAutoAsync(),
+    "span-cpu" => ExportedSpanCpu.Run(args[1]),
     "span" => Run(() => BenchmarkRunner.Run<SpanCostBenchmarks>(args: args[1..])),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
     "first-trace" => await TimeToFirstTraceHarness.RunAsync(

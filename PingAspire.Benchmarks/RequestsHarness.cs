@@ -17,6 +17,7 @@ namespace PingAspire.Benchmarks;
 public static class RequestsHarness
 {
     private const double AaTolerance = 0.05;
+    private const double CpuAaTolerance = 0.03;
     private static readonly string[] Variants = ["off", "off-again", "manual", "auto"];
     private static readonly (string Name, string Path, string? Body)[] Endpoints =
     [
@@ -37,20 +38,35 @@ public static class RequestsHarness
             return 2;
         }
 
+        // The server on a core of its own; wrk, the sink (this process) and the rest on the other.
+        ProcessCpu.PinThisProcessToTheLoadCore();
         await using var sink = await OtlpReceiver.StartAsync(keepSpans: false);
         using var dependencies = new Dependencies();
         var measured = new Dictionary<(string Endpoint, string Variant), List<WrkResult>>();
+        var dropped = Variants.ToDictionary(v => v, _ => (long?)null);
         for (var round = 0; round < rounds; round++)
         {
             foreach (var variant in Variants.Skip(round % Variants.Length).Concat(Variants.Take(round % Variants.Length)))
             {
-                await using var server = await ServerProcess.StartAsync(variant, serverDll, sink.Endpoint, dependencies);
-                foreach (var (name, path, body) in Endpoints)
+                var server = await ServerProcess.StartAsync(variant, serverDll, sink.Endpoint, dependencies);
+                try
                 {
-                    var url = new Uri(server.Url, path);
-                    await Wrk.RunAsync(url, body, seconds: 1);
-                    var result = await Wrk.RunAsync(url, body, seconds);
-                    (measured.TryGetValue((name, variant), out var list) ? list : measured[(name, variant)] = []).Add(result);
+                    foreach (var (name, path, body) in Endpoints)
+                    {
+                        var url = new Uri(server.Url, path);
+                        await Wrk.RunAsync(url, body, seconds: 1, server.Pid);
+                        var result = await Wrk.RunAsync(url, body, seconds, server.Pid);
+                        (measured.TryGetValue((name, variant), out var list) ? list : measured[(name, variant)] = []).Add(result);
+                    }
+                }
+                finally
+                {
+                    await server.DisposeAsync();
+                }
+
+                if (server.DroppedSpans is { } count)
+                {
+                    dropped[variant] = (dropped[variant] ?? 0) + count;
                 }
             }
 
@@ -58,6 +74,7 @@ public static class RequestsHarness
         }
 
         var limit = MeasureOneSpanMicroseconds();
+        var limitCpu = await ExportedSpanCpu.MeasureAsync(sink.Endpoint);
         List<Row> rows = [];
         foreach (var (name, _, _) in Endpoints)
         {
@@ -71,12 +88,25 @@ public static class RequestsHarness
                 // what the variant adds to each request.
                 var overhead = Enumerable.Range(0, rounds)
                     .Select(r => Wrk.Connections * 1e6 * (1 / runs[r].RequestsPerSecond - 1 / off[r].RequestsPerSecond)).ToList();
+                // The server's own CPU per request, and what the variant adds to off's of the same round.
+                var cpu = runs.Select(r => r.ServerCpuUsPerRequest).ToList();
+                var cpuOverhead = Enumerable.Range(0, rounds).Select(r => runs[r].ServerCpuUsPerRequest - off[r].ServerCpuUsPerRequest).ToList();
                 rows.Add(new Row(name, variant, Median(throughput), throughput.Min(), throughput.Max(), Median(p99), Median(overhead),
-                    runs.Sum(r => r.Errors), null));
+                    runs.Sum(r => r.Errors), null)
+                {
+                    ServerCpuUsPerRequest = Median(cpu),
+                    ServerCpuUsPerRequestMin = cpu.Min(),
+                    ServerCpuUsPerRequestMax = cpu.Max(),
+                    OverheadCpuUsPerRequest = Median(cpuOverhead),
+                    OverheadCpuUsPerRequestMin = cpuOverhead.Min(),
+                    OverheadCpuUsPerRequestMax = cpuOverhead.Max(),
+                    SinkCpuUsPerRequest = Median([.. runs.Select(r => r.SinkCpuUsPerRequest)]),
+                    DroppedSpans = dropped[variant],
+                });
             }
         }
 
-        rows.Add(new Row(null, "limit", null, null, null, null, null, null, limit));
+        rows.Add(new Row(null, "limit", null, null, null, null, null, null, limit) { CpuMicrosecondsPerExportedSpan = limitCpu });
         Print(rows, rounds, seconds);
         if (jsonPath is not null)
         {
@@ -85,6 +115,8 @@ public static class RequestsHarness
         }
 
         var aa = rows.Where(r => r.Variant == "off-again").ToList();
+        var cpuAa = aa.Select(r => r.ServerCpuUsPerRequest!.Value / rows.Single(o => o.Endpoint == r.Endpoint && o.Variant == "off").ServerCpuUsPerRequest!.Value).ToList();
+        Console.WriteLine($"A/A on server CPU per request (off-again ÷ off): {string.Join(", ", cpuAa.Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))} (target ±{CpuAaTolerance:P0})");
         if (aa.Any(r => Math.Abs(r.ThroughputRatioMedian!.Value - 1) > AaTolerance))
         {
             Console.WriteLine($"A/A check FAILED: off-again / off is outside ±{AaTolerance:P0}; this run cannot be trusted.");
@@ -107,15 +139,24 @@ public static class RequestsHarness
         Console.WriteLine($"Request overhead: {rounds} rounds (rotated order) x {seconds} s per endpoint and variant, wrk -c{Wrk.Connections}, "
             + $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         var limit = rows.Single(r => r.Variant == "limit").Microseconds!.Value;
-        var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off, median", "added per request", "÷ one-span limit", "errors");
+        var limitCpu = rows.Single(r => r.Variant == "limit").CpuMicrosecondsPerExportedSpan!.Value;
+        Console.WriteLine(ProcessCpu.CanSplitCores
+            ? $"Cores: the server on core {ProcessCpu.ServerCore}; wrk, the OTLP sink and the harness on core {ProcessCpu.LoadCore}."
+            : "Cores: not split (taskset missing or one core): CPU figures include contention.");
+        var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off", "server CPU µs/request, median (min–max)",
+            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "sink CPU µs/request", "dropped spans", "errors");
         foreach (var row in rows.Where(r => r.Endpoint is not null))
         {
             table.Add(row.Endpoint!, row.Variant, $"{row.ThroughputRatioMedian:0.00} ({row.ThroughputRatioMin:0.00}–{row.ThroughputRatioMax:0.00})",
-                $"{row.P99RatioMedian:0.00}", $"{row.OverheadUsPerRequest:0.0} µs", $"{row.OverheadUsPerRequest / limit:0.0}", $"{row.Errors}");
+                $"{row.P99RatioMedian:0.00}", $"{row.ServerCpuUsPerRequest:0.0} ({row.ServerCpuUsPerRequestMin:0.0}–{row.ServerCpuUsPerRequestMax:0.0})",
+                $"{row.OverheadCpuUsPerRequest:0.0} ({row.OverheadCpuUsPerRequestMin:0.0}–{row.OverheadCpuUsPerRequestMax:0.0})",
+                $"{row.OverheadCpuUsPerRequest / limitCpu:0.0}", $"{row.SinkCpuUsPerRequest:0.0}", row.DroppedSpans?.ToString(CultureInfo.InvariantCulture) ?? "n/a",
+                $"{row.Errors}");
         }
 
         table.Print();
-        Console.WriteLine($"One recorded span (SpanCostBenchmarks, the limit): {limit:0.00} µs");
+        Console.WriteLine($"One recorded span, calling thread only (SpanCostBenchmarks): {limit:0.00} µs; "
+            + $"recorded and exported, all threads (ExportedSpanCpu): {limitCpu:0.00} µs CPU");
     }
 
     private static double Median(List<double> values)
@@ -143,5 +184,24 @@ public static class RequestsHarness
         double? P99RatioMedian,
         [property: JsonPropertyName("overhead_us_per_request")] double? OverheadUsPerRequest,
         int? Errors,
-        double? Microseconds);
+        double? Microseconds)
+    {
+        public double? ServerCpuUsPerRequest { get; init; }
+
+        public double? ServerCpuUsPerRequestMin { get; init; }
+
+        public double? ServerCpuUsPerRequestMax { get; init; }
+
+        public double? OverheadCpuUsPerRequest { get; init; }
+
+        public double? OverheadCpuUsPerRequestMin { get; init; }
+
+        public double? OverheadCpuUsPerRequestMax { get; init; }
+
+        public double? SinkCpuUsPerRequest { get; init; }
+
+        public long? DroppedSpans { get; init; }
+
+        public double? CpuMicrosecondsPerExportedSpan { get; init; }
+    }
 }

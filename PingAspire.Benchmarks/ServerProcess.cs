@@ -6,18 +6,27 @@ namespace PingAspire.Benchmarks;
 // The Release PingAspire.Server as its own process, one telemetry variant per process, selected by configuration
 // only: "off" is OpenTelemetry's standard OTEL_SDK_DISABLED=true; "auto" is the benchmark's own server with Aspire's
 // default instrumentation (BenchmarkServer.ServeAutoAsync).
-public sealed class ServerProcess(Process process, Uri url) : IAsyncDisposable
+// On 2 cores it runs on a core of its own (ProcessCpu), so that its throughput and CPU are its own.
+public sealed partial class ServerProcess(Process process, Uri url, System.Collections.Concurrent.ConcurrentQueue<string> output) : IAsyncDisposable
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(15);
 
     public Uri Url => url;
+
+    public int Pid => process.Id;
+
+    // What its batch queues dropped, as the process's last telemetry line says it (read once it has stopped); null
+    // for the variants with no such line (off, auto).
+    public long? DroppedSpans { get; private set; }
 
     public static async Task<ServerProcess> StartAsync(string variant, string serverDll, Uri otlpSink, Dependencies dependencies)
     {
         var url = new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}");
-        var start = variant == "auto"
-            ? new ProcessStartInfo("dotnet", [typeof(ServerProcess).Assembly.Location, "serve-auto"])
-            : new ProcessStartInfo("dotnet", [serverDll]);
+        string[] command = variant == "auto" ? ["dotnet", typeof(ServerProcess).Assembly.Location, "serve-auto"] : ["dotnet", serverDll];
+        var start = ProcessCpu.CanSplitCores
+            ? new ProcessStartInfo("taskset", ["-c", ProcessCpu.ServerCore, .. command])
+            : new ProcessStartInfo(command[0], command[1..]);
         foreach (var name in HermeticEnvironment.OutsideSettings())
         {
             start.Environment.Remove(name);
@@ -27,6 +36,8 @@ public sealed class ServerProcess(Process process, Uri url) : IAsyncDisposable
         // Development: the dependency-free endpoint is the W3C test endpoint, which answers in Development only.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Its last line, "Telemetry shut down; N spans dropped in all".
+        start.Environment["Logging__LogLevel__PingAspire.Telemetry"] = "Information";
         start.Environment["ConnectionStrings__redis"] = dependencies.RedisConnectionString;
         start.Environment["ConnectionStrings__sql"] = dependencies.SqlConnectionString;
         start.Environment["TraceContextTest__Enabled"] = "true";
@@ -44,8 +55,9 @@ public sealed class ServerProcess(Process process, Uri url) : IAsyncDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -58,7 +70,7 @@ public sealed class ServerProcess(Process process, Uri url) : IAsyncDisposable
                 using var health = await http.GetAsync(new Uri(url, "/health"));
                 if (health.IsSuccessStatusCode)
                 {
-                    return new ServerProcess(process, url);
+                    return new ServerProcess(process, url, output);
                 }
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -75,10 +87,31 @@ public sealed class ServerProcess(Process process, Uri url) : IAsyncDisposable
         }
     }
 
+    // SIGTERM, as an orchestrator stops it, so that it flushes and says what it dropped; killed if it hangs.
     public async ValueTask DisposeAsync()
     {
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(StopDeadline);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        DroppedSpans = output.Select(line => Dropped().Match(line)).LastOrDefault(m => m.Success) is { } match
+            ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
         process.Dispose();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Telemetry shut down; (\d+) spans dropped in all")]
+    private static partial System.Text.RegularExpressions.Regex Dropped();
 }

@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace PingAspire.Benchmarks;
 
 // Errors: answers that were not 2xx/3xx (a dependency failing under the load) and socket errors, reported, not hidden.
-public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds, int Errors);
+// Server and sink CPU: what the server process and this one (the OTLP sink) used over the window, per request.
+public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds, int Errors, double ServerCpuUsPerRequest, double SinkCpuUsPerRequest);
 
 // Debian's wrk, in its own process: closed-loop load (a fixed number of connections, each sending its next request
 // when the last is answered), every request carrying a traceparent as a traced caller's would.
@@ -14,7 +15,7 @@ public static partial class Wrk
     public const int Connections = 2;
     public const string Traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-    public static async Task<WrkResult> RunAsync(Uri url, string? postBody, int seconds)
+    public static async Task<WrkResult> RunAsync(Uri url, string? postBody, int seconds, int serverPid)
     {
         var script = Path.GetTempFileName();
         await File.WriteAllTextAsync(script, postBody is null
@@ -22,27 +23,35 @@ public static partial class Wrk
             : $"wrk.method = \"POST\"\nwrk.body = \"{postBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
         try
         {
-            var start = new ProcessStartInfo("wrk",
+            string[] wrkArgs =
             [
                 "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", "-s", script,
                 "-H", $"traceparent: {Traceparent}", url.ToString(),
-            ])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
+            ];
+            var start = ProcessCpu.CanSplitCores
+                ? new ProcessStartInfo("taskset", ["-c", ProcessCpu.LoadCore, "wrk", .. wrkArgs])
+                : new ProcessStartInfo("wrk", wrkArgs);
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+            var serverCpu = ProcessCpu.Of(serverPid);
+            var sinkCpu = Process.GetCurrentProcess().TotalProcessorTime;
             using var wrk = Process.Start(start)!;
             var output = await wrk.StandardOutput.ReadToEndAsync();
             await wrk.WaitForExitAsync();
+            serverCpu = ProcessCpu.Of(serverPid) - serverCpu;
+            sinkCpu = Process.GetCurrentProcess().TotalProcessorTime - sinkCpu;
             var rate = RequestsPerSecond().Match(output);
             var p99 = P99().Match(output);
-            if (wrk.ExitCode != 0 || !rate.Success || !p99.Success)
+            var requests = Requests().Match(output);
+            if (wrk.ExitCode != 0 || !rate.Success || !p99.Success || !requests.Success)
             {
                 throw new InvalidOperationException($"wrk against {url} failed:{Environment.NewLine}{output}{await wrk.StandardError.ReadToEndAsync()}");
             }
 
             var errors = ErrorCounts().Matches(output).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-            return new WrkResult(double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Milliseconds(p99), errors);
+            var served = double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture);
+            return new WrkResult(double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Milliseconds(p99), errors,
+                serverCpu.TotalMicroseconds / served, sinkCpu.TotalMicroseconds / served);
         }
         finally
         {
@@ -61,6 +70,9 @@ public static partial class Wrk
             var unit => throw new InvalidOperationException($"wrk latency unit '{unit}'"),
         };
     }
+
+    [GeneratedRegex(@"(\d+) requests in ")]
+    private static partial Regex Requests();
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSecond();
