@@ -144,7 +144,7 @@ public static class RequestsHarness
             ? $"Cores: the server on core {ProcessCpu.ServerCore}; wrk, the OTLP sink and the harness on core {ProcessCpu.LoadCore}."
             : "Cores: not split (taskset missing or one core): CPU figures include contention.");
         var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off", "server CPU µs/request, median (min–max)",
-            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "sink CPU µs/request", "dropped spans", "errors");
+            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "harness CPU µs/request (sink, Garnet)", "dropped spans", "errors");
         foreach (var row in rows.Where(r => r.Endpoint is not null))
         {
             table.Add(row.Endpoint!, row.Variant, $"{row.ThroughputRatioMedian:0.00} ({row.ThroughputRatioMin:0.00}–{row.ThroughputRatioMax:0.00})",

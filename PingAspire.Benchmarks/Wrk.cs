@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace PingAspire.Benchmarks;
 
 // Errors: answers that were not 2xx/3xx (a dependency failing under the load) and socket errors, reported, not hidden.
-// Server and sink CPU: what the server process and this one (the OTLP sink) used over the window, per request.
+// Server and harness CPU: what the server process and this one (the OTLP sink, and Garnet for /ping) used over the
+// window, per request: the sink's work is visible, and never charged to the server.
 public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds, int Errors, double ServerCpuUsPerRequest, double SinkCpuUsPerRequest);
 
 // Debian's wrk, in its own process: closed-loop load (a fixed number of connections, each sending its next request
