@@ -19,12 +19,17 @@ public sealed class BadSettingTests
     [InlineData("Client:ServerUrl", "/relative")]
     [InlineData("Client:PropagateTraceContext", "maybe")]
     [InlineData("OTEL_SDK_DISABLED", "maybe")]
+    [InlineData("LS_TRACES_SAMPLE_RATIO", "1.5")]
+    [InlineData("LS_TRACES_SAMPLE_RATIO", "NaN")]
     public async Task TheClientRefusesABadSettingInOneLine(string key, string value) =>
         await AssertRefusedAsync(DotNetProgram("PingAspire.Client", $"--{key}={value}"), key, value);
 
     [Theory]
     [InlineData("TraceContextTest:Enabled", "maybe")]
     [InlineData("OTEL_SDK_DISABLED", "1.5")]
+    [InlineData("Server:IncomingTraceContext", "sometimes")]
+    [InlineData("Server:FailureLogIntervalSeconds", "0")]
+    [InlineData("LS_TRACES_SAMPLE_RATIO", "-0.1")]
     public async Task TheServerRefusesABadSettingInOneLine(string key, string value) =>
         await AssertRefusedAsync(DotNetProgram("PingAspire.Server", $"--{key}={value}", "--urls=http://127.0.0.1:0"), key, value);
 
@@ -34,13 +39,17 @@ public sealed class BadSettingTests
     [InlineData("Count", "1.5")]
     [InlineData("ServerUrl", "/relative")]
     [InlineData("PropagateTraceContext", "maybe")]
+    [InlineData("LS_TRACES_SAMPLE_RATIO", "abc")]
+    [InlineData("LS_TRACES_SAMPLE_RATIO", "2")]
     public async Task TheJavaScriptClientRefusesABadSettingInOneLine(string key, string value)
     {
         NodeJs.SkipWithoutNode();
         var start = NodeJs.Client();
-        start.Environment[$"JsClient__{key}"] = value;
+        // The sampling ratio is a process-wide setting, as in C#; the others are the client's own section.
+        var (variable, name) = key.StartsWith("LS_", StringComparison.Ordinal) ? (key, key) : ($"JsClient__{key}", $"JsClient:{key}");
+        start.Environment[variable] = value;
 
-        await AssertRefusedAsync(start, $"JsClient:{key}", value);
+        await AssertRefusedAsync(start, name, value);
     }
 
     private static ProcessStartInfo DotNetProgram(string name, params string[] args)
