@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "serve-auto" => await BenchmarkServer.ServeAutoAsync(),
     "span-cpu" => ExportedSpanCpu.Run(args[1]),
     "span" => Run(() => BenchmarkRunner.Run<SpanCostBenchmarks>(args: args[1..])),
+    "breakdown" => Run(() => BenchmarkRunner.Run<BreakdownBenchmarks>(args: args[1..])),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
     "first-trace" => await TimeToFirstTraceHarness.RunAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3,
@@ -24,6 +25,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs] [--instances N]>");
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span|breakdown [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs] [--instances N]>");
     return 2;
 }

@@ -4,7 +4,8 @@ using PingAspire.TestSupport;
 namespace PingAspire.Benchmarks;
 
 // The Release PingAspire.Server as its own process, one telemetry variant per process, selected by configuration
-// only: "off" is OpenTelemetry's standard OTEL_SDK_DISABLED=true; "auto" is the benchmark's own server with Aspire's
+// only: "off" is OpenTelemetry's standard OTEL_SDK_DISABLED=true; "manual-no-export" the SDK on with no destination
+// (spans made, nothing exported, no metric reader); "auto" is the benchmark's own server with Aspire's
 // default instrumentation (BenchmarkServer.ServeAutoAsync).
 // On 2 cores it runs on a core of its own (ProcessCpu), so that its throughput and CPU are its own.
 public sealed partial class ServerProcess(Process process, Uri url, System.Collections.Concurrent.ConcurrentQueue<string> output) : IAsyncDisposable
@@ -47,7 +48,7 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
         {
             start.Environment["OTEL_SDK_DISABLED"] = "true";
         }
-        else
+        else if (variant != "manual-no-export")
         {
             start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpSink.ToString();
         }
