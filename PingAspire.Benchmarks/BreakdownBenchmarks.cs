@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry;
 using PingAspire.Server;
 using PingAspire.Server.Apis;
 using PingAspire.ServiceDefaults.Telemetry;
-using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
 
@@ -19,17 +16,10 @@ public class BreakdownBenchmarks
 {
     private readonly HeaderDictionary _headers = new() { ["traceparent"] = Wrk.Traceparent };
     private readonly IncomingTraceContext _continue = new(Restart: false);
-    private OtlpReceiver _sink = null!;
-    private TelemetryPipeline _pipeline = null!;
+    private LoopbackPipeline _telemetry = null!;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _sink = OtlpReceiver.StartAsync(keepSpans: false).GetAwaiter().GetResult();
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", _sink.Endpoint.ToString());
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
-        _pipeline = ManualTelemetry.Build(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName);
-    }
+    public void Setup() => _telemetry = LoopbackPipeline.Start();
 
     // TraceContextCarrier.Extract of the traceparent wrk sends, and the continue decision with its baggage.
     [Benchmark]
@@ -55,9 +45,5 @@ public class BreakdownBenchmarks
         });
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _pipeline.Dispose();
-        _sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    public void Cleanup() => _telemetry.Dispose();
 }

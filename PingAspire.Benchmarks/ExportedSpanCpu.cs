@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Trace;
-using PingAspire.Server;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Benchmarks;
@@ -35,9 +32,7 @@ public static class ExportedSpanCpu
     // `span-cpu <sink>`: prints the CPU microseconds per exported span.
     public static int Run(string sink)
     {
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", sink);
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
-        var pipeline = ManualTelemetry.Build(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName);
+        var pipeline = LoopbackPipeline.Build(new Uri(sink));
         RecordAndFlush(pipeline, Spans / 10); // warm-up: JIT, connection
         var before = Process.GetCurrentProcess().TotalProcessorTime;
         RecordAndFlush(pipeline, Spans);

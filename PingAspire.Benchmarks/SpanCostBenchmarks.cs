@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using PingAspire.Server;
-using PingAspire.ServiceDefaults.Telemetry;
-using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
 
@@ -14,17 +10,10 @@ namespace PingAspire.Benchmarks;
 public class SpanCostBenchmarks
 {
     private static readonly ActivityContext Parent = ActivityContext.Parse(Wrk.Traceparent, null);
-    private OtlpReceiver _sink = null!;
-    private TelemetryPipeline _pipeline = null!;
+    private LoopbackPipeline _telemetry = null!;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _sink = OtlpReceiver.StartAsync(keepSpans: false).GetAwaiter().GetResult();
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", _sink.Endpoint.ToString());
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
-        _pipeline = ManualTelemetry.Build(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName);
-    }
+    public void Setup() => _telemetry = LoopbackPipeline.Start();
 
     [Benchmark]
     public void OneRecordedServerSpan() => RecordServerSpan();
@@ -44,9 +33,5 @@ public class SpanCostBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _pipeline.Dispose();
-        _sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    public void Cleanup() => _telemetry.Dispose();
 }
