@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;
@@ -40,18 +41,24 @@ public sealed class InjectionOffAppHost : IAsyncLifetime
 public sealed class InjectionOffCollection : ICollectionFixture<InjectionOffAppHost>;
 
 // Dependencies and processes stopped and started again, with a client that keeps looping. Every test leaves what it
-// stopped running again (in finally), so their order does not matter. Failure logs are summarised every 2 s.
+// stopped running again (in finally), so their order does not matter. Failure logs are summarised every 2 s. The
+// batch queues hold a whole burst (MaxQueueSpans): what is tested here is the flush at a stop, not overload, and on a
+// machine busy with other AppHosts the exporter can fall far behind a burst.
 public sealed class FaultsAppHost : IAsyncLifetime
 {
+    public const int MaxQueueSpans = 200_000;
     public static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(2);
 
     public PingAppHost AppHost { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() =>
         AppHost = await PingAppHost.StartAsync(
-            "Client:IntervalSeconds=0.2",
-            "Client:TimeoutSeconds=1",
-            $"Server:FailureLogIntervalSeconds={FailureLogInterval.TotalSeconds}");
+            [
+                "Client:IntervalSeconds=0.2",
+                "Client:TimeoutSeconds=1",
+                $"Server:FailureLogIntervalSeconds={FailureLogInterval.TotalSeconds}",
+            ],
+            project => project.WithEnvironment("OTEL_BSP_MAX_QUEUE_SIZE", MaxQueueSpans.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public async ValueTask DisposeAsync() => await AppHost.DisposeAsync();
 }
