@@ -27,6 +27,13 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         var server = await request.ServerSpanAsync(Spans);
         Assert.Equal($"GET {string.Format(route, "{length}")}", server.Name);
         Assert.Equal(string.Format(route, "{length}"), server.Attributes["http.route"]);
+        // The attributes the conventions want at creation (ServerSpan.cs gives them to StartActivity), as the client sent them.
+        var client = fixture.AppHost.CreateServerClient().BaseAddress!;
+        Assert.Equal("GET", server.Attributes["http.request.method"]);
+        Assert.Equal(string.Format(route, 37), server.Attributes["url.path"]);
+        Assert.Equal(client.Scheme, server.Attributes["url.scheme"]);
+        Assert.Equal(client.Host, server.Attributes["server.address"]);
+        Assert.Equal(client.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), server.Attributes["server.port"]);
         var trace = await Spans.WaitForTraceAsync(server.TraceId, 3, "server span, integration span and operation span");
         var integrationSpan = trace.SingleChild(server, $"{integration}_integration");
         trace.SingleChild(integrationSpan, $"server {integration} operation");

@@ -32,16 +32,24 @@ public static class ServerSpan
         Activity.Current = null;
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unknown";
         var started = Stopwatch.GetTimestamp();
+        // Given at creation, as the conventions ask, so that a sampler can see them; and cheaper than a SetTag each,
+        // which first looks for the key among the tags already set (BreakdownBenchmarks.OneSpanTaggedOneByOne).
+        KeyValuePair<string, object?>[] tags =
+        [
+            new("http.request.method", http.Request.Method),
+            new("http.route", route),
+            new("url.path", http.Request.Path.Value),
+            new("url.scheme", http.Request.Scheme),
+            new("server.address", http.Request.Host.Host),
+            new("server.port", http.Request.Host.Port ?? (http.Request.IsHttps ? 443 : 80)),
+        ];
         using var span = ServerTelemetry.Source.StartActivity(
-            $"{http.Request.Method} {route}", ActivityKind.Server, parent, links: links);
+            $"{http.Request.Method} {route}", ActivityKind.Server, parent, tags, links);
         http.Items[typeof(ServerSpan)] = span;
-        span?.SetTag("http.request.method", http.Request.Method)
-            .SetTag("http.route", route)
-            .SetTag("url.path", http.Request.Path.Value)
-            .SetTag("url.scheme", http.Request.Scheme)
-            .SetTag("server.address", http.Request.Host.Host)
-            .SetTag("server.port", http.Request.Host.Port)
-            .SetTag(TraceContextCarrier.ClientRunIdKey, baggage.GetBaggage(TraceContextCarrier.ClientRunIdKey));
+        if (baggage.GetBaggage(TraceContextCarrier.ClientRunIdKey) is { } runId)
+        {
+            span?.SetTag(TraceContextCarrier.ClientRunIdKey, runId);
+        }
 
         try
         {
