@@ -19,7 +19,7 @@ public sealed class LoopbackPipeline(OtlpReceiver sink, TelemetryPipeline pipeli
         return new LoopbackPipeline(sink, Build(sink.Endpoint));
     }
 
-    // Exporting to a sink elsewhere (the request harness's, from ExportedSpanCpu's process).
+    // Exporting to a sink elsewhere (the request harness's, from PieceCpu's process).
     public static TelemetryPipeline Build(Uri sink)
     {
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", sink.ToString());

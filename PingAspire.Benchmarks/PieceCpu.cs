@@ -1,41 +1,61 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Trace;
+using PingAspire.Server;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Benchmarks;
 
-// The limit in CPU: one recorded SERVER span (SpanCostBenchmarks' span) through the hand-built pipeline and
-// exported over OTLP/gRPC to the harness's sink, all threads counted (the batch thread's serialisation and gRPC
-// included, which BenchmarkDotNet's calling-thread figure leaves out). A process of its own on the server's core, so
-// that the sink's CPU is not in it; spans are flushed batch by batch, so that none is dropped.
-public static class ExportedSpanCpu
+// The pieces of the manual variant's cost per request, each in CPU: done over and over, for 2 s after a warm-up,
+// in a process of its own on the server's core, that process's CPU (all threads: the batch thread's serialisation and gRPC, the GC) divided by the
+// count. The same unit as the request harness's server CPU, so that the pieces can be added up against it, which
+// BenchmarkDotNet's calling-thread times cannot (the export and the collection of the queued spans are elsewhere).
+// The exported pieces are flushed batch by batch, so that none is dropped.
+public static class PieceCpu
 {
-    private const int Spans = 50_000;
     private const int Batch = 500;
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(0.5);
+    private static readonly TimeSpan Measured = TimeSpan.FromSeconds(2);
 
-    public static async Task<double> MeasureAsync(Uri sink)
+    // "nothing": the loop itself and its flushes, subtracted from every other piece.
+    public static readonly string[] Pieces = ["nothing", "extract", "span-not-exported", "span-exported", "duration-record"];
+
+    public static async Task<double> MeasureAsync(string piece, Uri sink)
     {
-        string[] command = ["dotnet", typeof(ExportedSpanCpu).Assembly.Location, "span-cpu", sink.ToString()];
+        string[] command = ["dotnet", typeof(PieceCpu).Assembly.Location, "piece-cpu", piece, sink.ToString()];
         var start = ProcessCpu.CanSplitCores
             ? new ProcessStartInfo("taskset", ["-c", ProcessCpu.ServerCore, .. command])
             : new ProcessStartInfo(command[0], command[1..]);
+        ServerProcess.NoIdleSpinning(start);
         start.RedirectStandardOutput = true;
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
         return child.ExitCode == 0
             ? double.Parse(output.Trim(), CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"span-cpu failed: {output}");
+            : throw new InvalidOperationException($"piece-cpu {piece} failed: {output}");
     }
 
-    // `span-cpu <sink>`: prints the CPU microseconds per exported span.
-    public static int Run(string sink)
+    // `piece-cpu <piece> <sink>`: prints the piece's CPU microseconds, once.
+    public static int Run(string piece, string sink)
     {
-        var pipeline = LoopbackPipeline.Build(new Uri(sink));
-        RecordAndFlush(pipeline, Spans / 10); // warm-up: JIT, connection
+        // span-not-exported: the pipeline as the manual-no-export server builds it (no destination: no processor).
+        var pipeline = piece == "span-not-exported"
+            ? ManualTelemetry.Build(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName)
+            : LoopbackPipeline.Build(new Uri(sink));
+        Action once = piece switch
+        {
+            "nothing" => () => { },
+            "extract" => BreakdownBenchmarks.ExtractAndDecideOnce,
+            "span-not-exported" or "span-exported" => SpanCostBenchmarks.RecordServerSpan,
+            "duration-record" => BreakdownBenchmarks.OneRequestDurationRecord,
+            _ => throw new ArgumentException($"unknown piece {piece}; one of {string.Join(", ", Pieces)}"),
+        };
+        Repeat(pipeline, once, Warmup); // JIT, the connection to the sink
         var before = Process.GetCurrentProcess().TotalProcessorTime;
-        RecordAndFlush(pipeline, Spans);
+        var count = Repeat(pipeline, once, Measured);
         pipeline.Dispose();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - before;
         if (pipeline.DroppedSpans > 0)
@@ -44,20 +64,26 @@ public static class ExportedSpanCpu
             return 1;
         }
 
-        Console.WriteLine((cpu.TotalMicroseconds / Spans).ToString(CultureInfo.InvariantCulture));
+        Console.WriteLine((cpu.TotalMicroseconds / count).ToString(CultureInfo.InvariantCulture));
         return 0;
     }
 
-    private static void RecordAndFlush(TelemetryPipeline pipeline, int spans)
+    // Batch after batch, each flushed, for `time`; returns how many were done.
+    private static long Repeat(TelemetryPipeline pipeline, Action once, TimeSpan time)
     {
-        for (var i = 0; i < spans; i += Batch)
+        var clock = Stopwatch.StartNew();
+        long count = 0;
+        while (clock.Elapsed < time)
         {
             for (var j = 0; j < Batch; j++)
             {
-                SpanCostBenchmarks.RecordServerSpan();
+                once();
             }
 
             pipeline.TracerProvider.ForceFlush();
+            count += Batch;
         }
+
+        return count;
     }
 }

@@ -7,7 +7,7 @@ return args.FirstOrDefault() switch
     "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
     "requests" => await RequestsHarness.RunAsync(args[1..]),
     "serve-auto" => await BenchmarkServer.ServeAutoAsync(),
-    "span-cpu" => ExportedSpanCpu.Run(args[1]),
+    "piece-cpu" => PieceCpu.Run(args[1], args[2]),
     "span" => Run(() => BenchmarkRunner.Run<SpanCostBenchmarks>(args: args[1..])),
     "breakdown" => Run(() => BenchmarkRunner.Run<BreakdownBenchmarks>(args: args[1..])),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),

@@ -76,7 +76,19 @@ public static class RequestsHarness
         }
 
         var limit = MeasureOneSpanMicroseconds();
-        var limitCpu = await ExportedSpanCpu.MeasureAsync(sink.Endpoint);
+        var pieces = new Dictionary<string, double>();
+        foreach (var piece in PieceCpu.Pieces)
+        {
+            pieces[piece] = await PieceCpu.MeasureAsync(piece, sink.Endpoint);
+        }
+
+        // Each piece net of the loop around it.
+        foreach (var piece in PieceCpu.Pieces.Skip(1))
+        {
+            pieces[piece] -= pieces["nothing"];
+        }
+
+        var limitCpu = pieces["span-exported"];
         List<Row> rows = [];
         foreach (var (name, _, _) in Endpoints)
         {
@@ -103,13 +115,16 @@ public static class RequestsHarness
                     OverheadCpuUsPerRequestMin = cpuOverhead.Min(),
                     OverheadCpuUsPerRequestMax = cpuOverhead.Max(),
                     SinkCpuUsPerRequest = Median([.. runs.Select(r => r.SinkCpuUsPerRequest)]),
+                    ServerCoreBusy = Median([.. runs.Select(r => r.ServerCoreBusy)]),
                     DroppedSpans = dropped[variant],
                 });
             }
         }
 
         rows.Add(new Row(null, "limit", null, null, null, null, null, null, limit) { CpuMicrosecondsPerExportedSpan = limitCpu });
+        rows.AddRange(pieces.Select(p => new Row(null, "piece", null, null, null, null, null, null, null) { Piece = p.Key, CpuMicroseconds = p.Value }));
         Print(rows, rounds, seconds);
+        PrintBreakdown(rows, pieces);
         if (jsonPath is not null)
         {
             await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(rows, JsonOptions));
@@ -146,19 +161,39 @@ public static class RequestsHarness
             ? $"Cores: the server on core {ProcessCpu.ServerCore}; wrk, the OTLP sink and the harness on core {ProcessCpu.LoadCore}."
             : "Cores: not split (taskset missing or one core): CPU figures include contention.");
         var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off", "server CPU µs/request, median (min–max)",
-            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "harness CPU µs/request (sink, Garnet)", "dropped spans", "errors");
+            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "server core busy", "harness CPU µs/request (sink, Garnet)", "dropped spans", "errors");
         foreach (var row in rows.Where(r => r.Endpoint is not null))
         {
             table.Add(row.Endpoint!, row.Variant, $"{row.ThroughputRatioMedian:0.00} ({row.ThroughputRatioMin:0.00}–{row.ThroughputRatioMax:0.00})",
                 $"{row.P99RatioMedian:0.00}", $"{row.ServerCpuUsPerRequest:0.0} ({row.ServerCpuUsPerRequestMin:0.0}–{row.ServerCpuUsPerRequestMax:0.0})",
                 $"{row.OverheadCpuUsPerRequest:0.0} ({row.OverheadCpuUsPerRequestMin:0.0}–{row.OverheadCpuUsPerRequestMax:0.0})",
-                $"{row.OverheadCpuUsPerRequest / limitCpu:0.0}", $"{row.SinkCpuUsPerRequest:0.0}", row.DroppedSpans?.ToString(CultureInfo.InvariantCulture) ?? "n/a",
+                $"{row.OverheadCpuUsPerRequest / limitCpu:0.0}", $"{row.ServerCoreBusy:P0}", $"{row.SinkCpuUsPerRequest:0.0}", row.DroppedSpans?.ToString(CultureInfo.InvariantCulture) ?? "n/a",
                 $"{row.Errors}");
         }
 
         table.Print();
         Console.WriteLine($"One recorded span, calling thread only (SpanCostBenchmarks): {limit:0.00} µs; "
             + $"recorded and exported, all threads (ExportedSpanCpu): {limitCpu:0.00} µs CPU");
+    }
+
+    // The measured overheads against the sum of their pieces, each piece's CPU from PieceCpu. /ping's five spans are
+    // counted as five of the SERVER span (its four dependency spans carry fewer tags), its four duration records (one
+    // request, three dependencies) as four of the request's.
+    private static void PrintBreakdown(List<Row> rows, Dictionary<string, double> pieces)
+    {
+        double Measured(string endpoint, string variant) =>
+            rows.Single(r => r.Endpoint == endpoint && r.Variant == variant).OverheadCpuUsPerRequest!.Value;
+        var table = new Table("measured overhead", "µs", "its pieces (PieceCpu, µs CPU each)", "sum µs", "sum ÷ measured", "within ±25 %");
+        void Line(string name, double measured, string recipe, double sum) =>
+            table.Add(name, $"{measured:0.00}", recipe, $"{sum:0.00}", $"{sum / measured:0.00}", Math.Abs(sum / measured - 1) <= 0.25 ? "yes" : "no");
+        var (extract, built, exported, record) = (pieces["extract"], pieces["span-not-exported"], pieces["span-exported"], pieces["duration-record"]);
+        var test = Endpoints[1].Name;
+        Line($"{test}, manual-no-export", Measured(test, "manual-no-export"), $"extract {extract:0.00} + span not exported {built:0.00}", extract + built);
+        Line($"{test}, manual", Measured(test, "manual"),
+            $"extract {extract:0.00} + span exported {exported:0.00} + duration record {record:0.00}", extract + exported + record);
+        Line("/ping, manual", Measured("/ping", "manual"),
+            $"extract {extract:0.00} + 5 × span exported {exported:0.00} + 4 × duration record {record:0.00}", extract + 5 * exported + 4 * record);
+        table.Print();
     }
 
     private static double Median(List<double> values)
@@ -201,6 +236,12 @@ public static class RequestsHarness
         public double? OverheadCpuUsPerRequestMax { get; init; }
 
         public double? SinkCpuUsPerRequest { get; init; }
+
+        public double? ServerCoreBusy { get; init; }
+
+        public string? Piece { get; init; }
+
+        public double? CpuMicroseconds { get; init; }
 
         public long? DroppedSpans { get; init; }
 

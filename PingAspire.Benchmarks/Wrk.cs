@@ -7,7 +7,9 @@ namespace PingAspire.Benchmarks;
 // Errors: answers that were not 2xx/3xx (a dependency failing under the load) and socket errors, reported, not hidden.
 // Server and harness CPU: what the server process and this one (the OTLP sink, and Garnet for /ping) used over the
 // window, per request: the sink's work is visible, and never charged to the server.
-public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds, int Errors, double ServerCpuUsPerRequest, double SinkCpuUsPerRequest);
+// Server core busy: the server's CPU over the window's wall time, on the core it has to itself (1 = the core was full).
+public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds, int Errors, double ServerCpuUsPerRequest, double SinkCpuUsPerRequest,
+    double ServerCoreBusy);
 
 // Debian's wrk, in its own process: closed-loop load (a fixed number of connections, each sending its next request
 // when the last is answered), every request carrying a traceparent as a traced caller's would.
@@ -36,10 +38,12 @@ public static partial class Wrk
             start.RedirectStandardError = true;
             var serverCpu = ProcessCpu.Of(serverPid);
             var sinkCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var window = Stopwatch.StartNew();
             using var wrk = Process.Start(start)!;
             var output = await wrk.StandardOutput.ReadToEndAsync();
             await wrk.WaitForExitAsync();
             serverCpu = ProcessCpu.Of(serverPid) - serverCpu;
+            window.Stop();
             sinkCpu = Process.GetCurrentProcess().TotalProcessorTime - sinkCpu;
             var rate = RequestsPerSecond().Match(output);
             var p99 = P99().Match(output);
@@ -52,7 +56,7 @@ public static partial class Wrk
             var errors = ErrorCounts().Matches(output).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
             var served = double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture);
             return new WrkResult(double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Milliseconds(p99), errors,
-                serverCpu.TotalMicroseconds / served, sinkCpu.TotalMicroseconds / served);
+                serverCpu.TotalMicroseconds / served, sinkCpu.TotalMicroseconds / served, serverCpu / window.Elapsed);
         }
         finally
         {
