@@ -173,7 +173,7 @@ public static class RequestsHarness
 
         table.Print();
         Console.WriteLine($"One recorded span, calling thread only (SpanCostBenchmarks): {limit:0.00} µs; "
-            + $"recorded and exported, all threads (ExportedSpanCpu): {limitCpu:0.00} µs CPU");
+            + $"recorded and exported, all threads (PieceCpu span-exported): {limitCpu:0.00} µs CPU");
     }
 
     // The measured overheads against the sum of their pieces, each piece's CPU from PieceCpu. /ping's five spans are
