@@ -47,6 +47,25 @@ public class BreakdownBenchmarks
             { "http.response.status_code", 200 },
         });
 
+    // /ping's spans are current across awaits (Integration.cs), and Activity.Current is an AsyncLocal with a change
+    // handler, run whenever the execution context switches to or from one where a span is current. What that adds:
+    // SpanAcrossAwait against SpanNoAwait + AwaitNoSpan.
+    [Benchmark]
+    public void SpanNoAwait()
+    {
+        using var span = ServerTelemetry.Source.StartActivity("server redis operation", ActivityKind.Client);
+    }
+
+    [Benchmark]
+    public async Task AwaitNoSpan() => await Task.Yield();
+
+    [Benchmark]
+    public async Task SpanAcrossAwait()
+    {
+        using var span = ServerTelemetry.Source.StartActivity("server redis operation", ActivityKind.Client);
+        await Task.Yield();
+    }
+
     [GlobalCleanup]
     public void Cleanup() => _telemetry.Dispose();
 }
