@@ -19,11 +19,16 @@ public sealed class LoopbackPipeline(OtlpReceiver sink, TelemetryPipeline pipeli
         return new LoopbackPipeline(sink, Build(sink.Endpoint));
     }
 
-    // Exporting to a sink elsewhere (the request harness's, from PieceCpu's process).
-    public static TelemetryPipeline Build(Uri sink)
+    // Exporting to a sink elsewhere (the request harness's, from PieceCpu's process); with none, no destination, as the
+    // manual-no-export server builds it (spans made, no processor).
+    public static TelemetryPipeline Build(Uri? sink)
     {
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", sink.ToString());
-        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+        if (sink is not null)
+        {
+            Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", sink.ToString());
+            Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+        }
+
         return ManualTelemetry.Build(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName);
     }
 

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Trace;
-using PingAspire.Server;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Benchmarks;
@@ -24,11 +21,7 @@ public static class PieceCpu
 
     public static async Task<double> MeasureAsync(string piece, Uri sink)
     {
-        string[] command = ["dotnet", typeof(PieceCpu).Assembly.Location, "piece-cpu", piece, sink.ToString()];
-        var start = ProcessCpu.CanSplitCores
-            ? new ProcessStartInfo("taskset", ["-c", ProcessCpu.ServerCore, .. command])
-            : new ProcessStartInfo(command[0], command[1..]);
-        ServerProcess.NoIdleSpinning(start);
+        var start = ProcessCpu.OnServerCore("dotnet", typeof(PieceCpu).Assembly.Location, "piece-cpu", piece, sink.ToString());
         start.RedirectStandardOutput = true;
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync();
@@ -42,9 +35,7 @@ public static class PieceCpu
     public static int Run(string piece, string sink)
     {
         // span-not-exported: the pipeline as the manual-no-export server builds it (no destination: no processor).
-        var pipeline = piece == "span-not-exported"
-            ? ManualTelemetry.Build(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName)
-            : LoopbackPipeline.Build(new Uri(sink));
+        var pipeline = LoopbackPipeline.Build(piece == "span-not-exported" ? null : new Uri(sink));
         Action once = piece switch
         {
             "nothing" => () => { },

@@ -83,7 +83,7 @@ public static class RequestsHarness
         }
 
         // Each piece net of the loop around it.
-        foreach (var piece in PieceCpu.Pieces.Skip(1))
+        foreach (var piece in PieceCpu.Pieces.Where(p => p != "nothing"))
         {
             pieces[piece] -= pieces["nothing"];
         }

@@ -25,15 +25,7 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
     {
         var url = new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}");
         string[] command = variant == "auto" ? ["dotnet", typeof(ServerProcess).Assembly.Location, "serve-auto"] : ["dotnet", serverDll];
-        var start = ProcessCpu.CanSplitCores
-            ? new ProcessStartInfo("taskset", ["-c", ProcessCpu.ServerCore, .. command])
-            : new ProcessStartInfo(command[0], command[1..]);
-        foreach (var name in HermeticEnvironment.OutsideSettings())
-        {
-            start.Environment.Remove(name);
-        }
-
-        NoIdleSpinning(start);
+        var start = ProcessCpu.OnServerCore(command);
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         // Development: the dependency-free endpoint is the W3C test endpoint, which answers in Development only.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
@@ -88,13 +80,6 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
             await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
     }
-
-    // The thread pool spins (sched_yield) before it sleeps: on a core of its own, between two requests, the server
-    // spins away whatever the request left of the core, so its CPU per request came out as 1 / throughput, latency
-    // again (measured: off at 19,800 requests/s both ways, 49.5 µs of CPU a request and its core 100 % busy with the
-    // spinning, 43.5 µs and 86 % without). Every variant runs without it, so that CPU counts the work done.
-    public static void NoIdleSpinning(ProcessStartInfo start) =>
-        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
 
     // SIGTERM, as an orchestrator stops it, so that it flushes and says what it dropped; killed if it hangs.
     public async ValueTask DisposeAsync()

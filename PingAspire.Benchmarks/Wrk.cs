@@ -31,9 +31,7 @@ public static partial class Wrk
                 "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", "-s", script,
                 "-H", $"traceparent: {Traceparent}", url.ToString(),
             ];
-            var start = ProcessCpu.CanSplitCores
-                ? new ProcessStartInfo("taskset", ["-c", ProcessCpu.LoadCore, "wrk", .. wrkArgs])
-                : new ProcessStartInfo("wrk", wrkArgs);
+            var start = ProcessCpu.OnCore(ProcessCpu.LoadCore, ["wrk", .. wrkArgs]);
             start.RedirectStandardOutput = true;
             start.RedirectStandardError = true;
             var serverCpu = ProcessCpu.Of(serverPid);
