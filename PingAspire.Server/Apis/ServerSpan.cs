@@ -46,10 +46,7 @@ public static class ServerSpan
         using var span = ServerTelemetry.Source.StartActivity(
             $"{http.Request.Method} {route}", ActivityKind.Server, parent, tags, links);
         http.Items[typeof(ServerSpan)] = span;
-        if (baggage.GetBaggage(TraceContextCarrier.ClientRunIdKey) is { } runId)
-        {
-            span?.SetTag(TraceContextCarrier.ClientRunIdKey, runId);
-        }
+        span?.SetTag(TraceContextCarrier.ClientRunIdKey, baggage.GetBaggage(TraceContextCarrier.ClientRunIdKey));
 
         try
         {
