@@ -48,13 +48,14 @@ public sealed class FaultsAppHost : IAsyncLifetime
 {
     public const int MaxQueueSpans = 200_000;
     public static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ClientInterval = TimeSpan.FromSeconds(0.2);
 
     public PingAppHost AppHost { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() =>
         AppHost = await PingAppHost.StartAsync(
             [
-                "Client:IntervalSeconds=0.2",
+                $"Client:IntervalSeconds={ClientInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 "Client:TimeoutSeconds=1",
                 $"Server:FailureLogIntervalSeconds={FailureLogInterval.TotalSeconds}",
             ],
