@@ -179,8 +179,9 @@ public sealed class DependencyFaultTests(FaultsAppHost fixture)
             + $"{Failing} + {slow} own requests, up to {client} of the client's");
         // The last slow request may be the failure that wrote the last count: its own warning follows the window.
         Assert.InRange(warnings + counted, Failing + slow - 1, Failing + slow + client);
-        // One warning with its stack trace per interval (about 20 lines), not one per request (20,000 lines).
-        Assert.InRange(warnings, 1, intervals);
+        // One warning with its stack trace per interval (about 20 lines), not one per request (20,000 lines). None at
+        // all when the burst fits in the interval whose warning the looping client's /ping wrote before the test began.
+        Assert.InRange(warnings, 0, intervals);
         Assert.InRange(lines.Count, 1, 40 * intervals);
     }
 
