@@ -160,7 +160,7 @@ public static class RequestsHarness
         return 0;
     }
 
-    // Both endpoints in turn, WarmUpWindows times each, as measured windows are; prints the first and last window's
+    // Both endpoints in turn, WarmUpWindows times each, as measured windows are; prints every window's
     // CPU per request, so that a reader sees the warm-up curve flatten rather than trusting its length.
     private static async Task WarmUpAsync(string variant, ServerProcess server)
     {
