@@ -53,7 +53,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         {
             ["OTEL_SERVICE_NAME"] = "pingaspire-server",
             ["ConnectionStrings:redis"] = dependencies.RedisConnectionString,
-            ["ConnectionStrings:sql"] = dependencies.SqlConnectionString,
+            ["ConnectionStrings:sql"] = dependencies.SqlConnectionString(tracing.ToString()),
         });
 
         switch (tracing)
@@ -106,13 +106,14 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }
 
-// Garnet and a SQLite file for /ping, shared by every variant of a run.
+// Garnet for /ping, shared by every variant of a run, and a SQLite file for each: servers loaded at once would
+// otherwise wait on each other's write lock, and each variant's CPU would carry the others' contention.
 public sealed class Dependencies : IDisposable
 {
     private readonly GarnetServer _garnet;
     // In memory-backed /dev/shm where there is one: the disk's sync time varies more than what is measured.
-    private readonly string _sqliteFile = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(),
-        $"pingaspire-bench-{Guid.NewGuid():N}.db");
+    private readonly string _sqliteFolder = Directory.CreateDirectory(Path.Combine(
+        Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"pingaspire-bench-{Guid.NewGuid():N}")).FullName;
 
     public Dependencies()
     {
@@ -124,11 +125,11 @@ public sealed class Dependencies : IDisposable
 
     public string RedisConnectionString { get; }
 
-    public string SqlConnectionString => $"Data Source={_sqliteFile}";
+    public string SqlConnectionString(string owner) => $"Data Source={Path.Combine(_sqliteFolder, owner + ".db")}";
 
     public void Dispose()
     {
         _garnet.Dispose();
-        File.Delete(_sqliteFile);
+        Directory.Delete(_sqliteFolder, recursive: true);
     }
 }

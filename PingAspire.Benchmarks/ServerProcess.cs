@@ -33,7 +33,7 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
         // Its last line, "Telemetry shut down; N spans dropped in all".
         start.Environment["Logging__LogLevel__PingAspire.Telemetry"] = "Information";
         start.Environment["ConnectionStrings__redis"] = dependencies.RedisConnectionString;
-        start.Environment["ConnectionStrings__sql"] = dependencies.SqlConnectionString;
+        start.Environment["ConnectionStrings__sql"] = dependencies.SqlConnectionString(variant);
         start.Environment["TraceContextTest__Enabled"] = "true";
         start.Environment["OTEL_SERVICE_NAME"] = "pingaspire-server";
         start.Environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";

@@ -5,11 +5,15 @@ using System.Text.RegularExpressions;
 namespace PingAspire.Benchmarks;
 
 // Errors: answers that were not 2xx/3xx (a dependency failing under the load) and socket errors, reported, not hidden.
-// Server and harness CPU: what the server process and this one (the OTLP sink, and Garnet for /ping) used over the
-// window, per request: the sink's work is visible, and never charged to the server.
-// Server core busy: the server's CPU over the window's wall time, on the core it has to itself (1 = the core was full).
+// Server CPU per request: what the server process used over the window, all threads, per request it served.
+// Harness CPU per request: what this process (the OTLP sink, and Garnet for /ping) used over the window, per request
+// of all the servers loaded in it: visible, and never charged to a server.
+// Server core share: the server's CPU over the window's wall time (1 = the whole server core).
 public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds, int Errors, double ServerCpuUsPerRequest, double SinkCpuUsPerRequest,
-    double ServerCoreBusy);
+    double ServerCoreShare);
+
+// One server under load: where wrk sends, and whose CPU is counted.
+public sealed record WrkTarget(Uri Url, string? PostBody, int ServerPid);
 
 // Debian's wrk, in its own process: closed-loop load (a fixed number of connections, each sending its next request
 // when the last is answered), every request carrying a traceparent as a traced caller's would.
@@ -18,47 +22,73 @@ public static partial class Wrk
     public const int Connections = 2;
     public const string Traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-    public static async Task<WrkResult> RunAsync(Uri url, string? postBody, int seconds, int serverPid)
+    // One wrk per target, all in the same seconds: what slows the machine in those seconds slows every server alike.
+    public static async Task<IReadOnlyList<WrkResult>> RunAtOnceAsync(IReadOnlyList<WrkTarget> targets, int seconds)
     {
-        var script = Path.GetTempFileName();
-        await File.WriteAllTextAsync(script, postBody is null
-            ? ""
-            : $"wrk.method = \"POST\"\nwrk.body = \"{postBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+        List<string> scripts = [];
+        List<Process> wrks = [];
         try
         {
-            string[] wrkArgs =
-            [
-                "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", "-s", script,
-                "-H", $"traceparent: {Traceparent}", url.ToString(),
-            ];
-            var start = ProcessCpu.OnCore(ProcessCpu.LoadCore, ["wrk", .. wrkArgs]);
-            start.RedirectStandardOutput = true;
-            start.RedirectStandardError = true;
-            var serverCpu = ProcessCpu.Of(serverPid);
-            var sinkCpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var window = Stopwatch.StartNew();
-            using var wrk = Process.Start(start)!;
-            var output = await wrk.StandardOutput.ReadToEndAsync();
-            await wrk.WaitForExitAsync();
-            serverCpu = ProcessCpu.Of(serverPid) - serverCpu;
-            window.Stop();
-            sinkCpu = Process.GetCurrentProcess().TotalProcessorTime - sinkCpu;
-            var rate = RequestsPerSecond().Match(output);
-            var p99 = P99().Match(output);
-            var requests = Requests().Match(output);
-            if (wrk.ExitCode != 0 || !rate.Success || !p99.Success || !requests.Success)
+            var starts = new List<ProcessStartInfo>();
+            foreach (var target in targets)
             {
-                throw new InvalidOperationException($"wrk against {url} failed:{Environment.NewLine}{output}{await wrk.StandardError.ReadToEndAsync()}");
+                var script = Path.GetTempFileName();
+                scripts.Add(script);
+                await File.WriteAllTextAsync(script, target.PostBody is null
+                    ? ""
+                    : $"wrk.method = \"POST\"\nwrk.body = \"{target.PostBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+                string[] wrkArgs =
+                [
+                    "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", "-s", script,
+                    "-H", $"traceparent: {Traceparent}", target.Url.ToString(),
+                ];
+                var start = ProcessCpu.OnCore(ProcessCpu.LoadCore, ["wrk", .. wrkArgs]);
+                start.RedirectStandardOutput = true;
+                start.RedirectStandardError = true;
+                starts.Add(start);
             }
 
-            var errors = ErrorCounts().Matches(output).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-            var served = double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture);
-            return new WrkResult(double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Milliseconds(p99), errors,
-                serverCpu.TotalMicroseconds / served, sinkCpu.TotalMicroseconds / served, serverCpu / window.Elapsed);
+            var serverCpu = targets.Select(t => ProcessCpu.Of(t.ServerPid)).ToList();
+            var sinkCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var window = Stopwatch.StartNew();
+            wrks.AddRange(starts.Select(s => Process.Start(s)!));
+            var outputs = await Task.WhenAll(wrks.Select(async wrk =>
+            {
+                var output = await wrk.StandardOutput.ReadToEndAsync();
+                await wrk.WaitForExitAsync();
+                return output;
+            }));
+            for (var i = 0; i < targets.Count; i++)
+            {
+                serverCpu[i] = ProcessCpu.Of(targets[i].ServerPid) - serverCpu[i];
+            }
+
+            window.Stop();
+            sinkCpu = Process.GetCurrentProcess().TotalProcessorTime - sinkCpu;
+            var served = new double[targets.Count];
+            for (var i = 0; i < targets.Count; i++)
+            {
+                var requests = Requests().Match(outputs[i]);
+                if (wrks[i].ExitCode != 0 || !requests.Success || !RequestsPerSecond().IsMatch(outputs[i]) || !P99().IsMatch(outputs[i]))
+                {
+                    throw new InvalidOperationException(
+                        $"wrk against {targets[i].Url} failed:{Environment.NewLine}{outputs[i]}{await wrks[i].StandardError.ReadToEndAsync()}");
+                }
+
+                served[i] = double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+
+            var sinkPerRequest = sinkCpu.TotalMicroseconds / served.Sum();
+            return [.. Enumerable.Range(0, targets.Count).Select(i => new WrkResult(
+                double.Parse(RequestsPerSecond().Match(outputs[i]).Groups[1].Value, CultureInfo.InvariantCulture),
+                Milliseconds(P99().Match(outputs[i])),
+                ErrorCounts().Matches(outputs[i]).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
+                serverCpu[i].TotalMicroseconds / served[i], sinkPerRequest, serverCpu[i] / window.Elapsed))];
         }
         finally
         {
-            File.Delete(script);
+            scripts.ForEach(File.Delete);
+            wrks.ForEach(wrk => wrk.Dispose());
         }
     }
 
