@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OpenTelemetry.Trace;
 using PingAspire.ServiceDefaults.Telemetry;
+using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
 
@@ -30,6 +31,20 @@ public static class PieceCpu
     {
         var cpu = await MeasureAtOnceAsync(Pieces, sink);
         return Enumerable.Range(1, Pieces.Length - 1).ToDictionary(i => Pieces[i], i => cpu[i] - cpu[0]);
+    }
+
+    // `pieces`: the pieces alone, with a sink of their own in this process (on the load core), as the request harness
+    // measures them after its rounds.
+    public static async Task<int> PrintAsync()
+    {
+        ProcessCpu.PinThisProcessToTheLoadCore();
+        await using var sink = await OtlpReceiver.StartAsync(keepSpans: false);
+        foreach (var (piece, cpu) in await MeasureAllAsync(sink.Endpoint))
+        {
+            Console.WriteLine($"{piece}: {cpu:0.00} µs CPU");
+        }
+
+        return 0;
     }
 
     private static async Task<double[]> MeasureAtOnceAsync(string[] pieces, Uri sink)
