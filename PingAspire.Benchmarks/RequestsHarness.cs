@@ -17,7 +17,8 @@ namespace PingAspire.Benchmarks;
 // from one 5 s window to the next, so variants measured in turn compared different moments of the host (four runs
 // in turn failed their A/A). Nor in pairs with off: a server loaded after being idle for a while came out far from
 // steady (0.3-0.6 of off's throughput, off itself 18-175 µs a request). Loaded all at once and all the time, the five
-// take a fifth of the core each, and off and off-again agree within 1-2 % in every window.
+// take a fifth of the core each, and off and off-again differed by 0.7 µs or less on POST /test in every window
+// while off itself moved 21-32 µs (docs/performance.md).
 // Run with PingAspire.Benchmarks/run-requests.sh (installs wrk, builds Release).
 public static class RequestsHarness
 {
