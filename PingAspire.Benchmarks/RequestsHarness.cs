@@ -24,7 +24,15 @@ public static class RequestsHarness
 {
     private const double AaTolerance = 0.05;
     private const double CpuAaTolerance = 0.03;
+    // The warm-up is at least WarmUpWindows, and then goes on until the servers have stopped compiling: until every
+    // server's tiered compilation is under JitQuietShare of its CPU in a window of both endpoints (at most
+    // WarmUpWindowsAtMost). On a slow day 80 s was not enough: a perf profile of manual's measured windows had a third
+    // of its CPU in the tiered-compilation thread. A run whose measured windows still compile more than JitTrustShare
+    // (median, any variant) fails as an A/A failure does.
     private const int WarmUpWindows = 8;
+    private const int WarmUpWindowsAtMost = 40;
+    private const double JitQuietShare = 0.01;
+    private const double JitTrustShare = 0.02;
     private const int WarmUpSeconds = 5;
     // manual-no-export splits manual's cost in two, each measured: what building the telemetry costs, and the rest
     // (the export, and the metric readers that only exist with a destination).
@@ -121,6 +129,7 @@ public static class RequestsHarness
                     OverheadCpuUsPerRequestMax = cpuOverhead.Max(),
                     SinkCpuUsPerRequest = Median([.. runs.Select(r => r.Self.SinkCpuUsPerRequest)]),
                     ServerCoreShare = Median([.. runs.Select(r => r.Self.ServerCoreShare)]),
+                    JitShare = Median([.. runs.Select(r => r.Self.JitShare)]),
                     // Read by each server's DisposeAsync from its last line.
                     DroppedSpans = servers[variant].DroppedSpans,
                 });
@@ -137,6 +146,15 @@ public static class RequestsHarness
             Console.WriteLine($"Written to {jsonPath}");
         }
 
+        var compiling = rows.Where(r => r.JitShare > JitTrustShare).ToList();
+        if (compiling.Count > 0)
+        {
+            Console.WriteLine($"JIT check FAILED: {string.Join(", ", compiling.Select(r => $"{r.Variant} on {r.Endpoint}"))} spent more than "
+                + $"{JitTrustShare:P0} of its CPU compiling in the measured windows (median); this run measured the JIT, not the telemetry.");
+            return 3;
+        }
+
+        Console.WriteLine($"JIT check passed: every server's tiered compilation under {JitTrustShare:P0} of its CPU in the measured windows (median).");
         var aa = rows.Where(r => r.Variant == "off-again").ToList();
         var cpuAa = aa.Select(r => r.ServerCpuRatioMedian!.Value).ToList();
         Console.WriteLine($"A/A on server CPU per request (off-again ÷ off of the same seconds, median): {string.Join(", ", cpuAa.Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))} (target ±{CpuAaTolerance:P0})");
@@ -151,22 +169,29 @@ public static class RequestsHarness
         return 0;
     }
 
-    // Every server at once, both endpoints in turn, WarmUpWindows times each, as measured windows are; prints every
-    // window's CPU per request, so that a reader sees the warm-up curves flatten rather than trusting their length.
-    // Longer than one server alone would need: the five share a core, so each gets a fifth of it to compile with.
+    // Every server at once, both endpoints in turn, as measured windows are, until the servers have stopped compiling
+    // (above); prints every window's CPU per request and the last window's JIT share, so that a reader sees the
+    // warm-up curves flatten rather than trusting their length. Longer than one server alone would need: the five
+    // share a core, so each gets a fifth of it to compile with.
     private static async Task WarmUpAsync(Dictionary<string, ServerProcess> servers)
     {
         var curves = servers.Keys.ToDictionary(v => v, _ => Endpoints.ToDictionary(e => e.Name, _ => new List<double>()));
-        for (var window = 0; window < WarmUpWindows; window++)
+        var jit = servers.Keys.ToDictionary(v => v, _ => 0.0);
+        for (var window = 0; window < WarmUpWindowsAtMost && (window < WarmUpWindows || jit.Values.Any(share => share > JitQuietShare)); window++)
         {
+            jit = servers.Keys.ToDictionary(v => v, _ => 0.0);
             foreach (var (name, path, body) in Endpoints)
             {
                 foreach (var (variant, result) in await LoadAtOnceAsync(servers, Variants, path, body, WarmUpSeconds))
                 {
                     curves[variant][name].Add(result.ServerCpuUsPerRequest);
+                    jit[variant] = Math.Max(jit[variant], result.JitShare);
                 }
             }
         }
+
+        Console.WriteLine($"warm-up: {curves.First().Value.First().Value.Count} windows of {WarmUpSeconds} s per endpoint; JIT share of each server's CPU in the last: "
+            + string.Join(", ", jit.Select(j => $"{j.Key} {j.Value:P1}")));
 
         foreach (var (variant, curve) in curves)
         {
@@ -199,13 +224,13 @@ public static class RequestsHarness
             ? $"Cores: the servers on core {ProcessCpu.ServerCore}; wrk, the OTLP sink and the harness on core {ProcessCpu.LoadCore}."
             : "Cores: not split (taskset missing or one core): CPU figures include contention.");
         var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off", "server CPU µs/request, median (min–max)",
-            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "share of the server core", "harness CPU µs/request of all servers (sink, Garnet)", "dropped spans", "errors");
+            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "share of the server core", "JIT share of server CPU", "harness CPU µs/request of all servers (sink, Garnet)", "dropped spans", "errors");
         foreach (var row in rows.Where(r => r.Endpoint is not null))
         {
             table.Add(row.Endpoint!, row.Variant, $"{row.ThroughputRatioMedian:0.00} ({row.ThroughputRatioMin:0.00}–{row.ThroughputRatioMax:0.00})",
                 $"{row.P99RatioMedian:0.00}", $"{row.ServerCpuUsPerRequest:0.0} ({row.ServerCpuUsPerRequestMin:0.0}–{row.ServerCpuUsPerRequestMax:0.0})",
                 $"{row.OverheadCpuUsPerRequest:0.0} ({row.OverheadCpuUsPerRequestMin:0.0}–{row.OverheadCpuUsPerRequestMax:0.0})",
-                $"{row.OverheadCpuUsPerRequest / limitCpu:0.0}", $"{row.ServerCoreShare:P0}", $"{row.SinkCpuUsPerRequest:0.0}", row.DroppedSpans?.ToString(CultureInfo.InvariantCulture) ?? "n/a",
+                $"{row.OverheadCpuUsPerRequest / limitCpu:0.0}", $"{row.ServerCoreShare:P0}", $"{row.JitShare:P1}", $"{row.SinkCpuUsPerRequest:0.0}", row.DroppedSpans?.ToString(CultureInfo.InvariantCulture) ?? "n/a",
                 $"{row.Errors}");
         }
 
@@ -279,6 +304,8 @@ public static class RequestsHarness
         public double? SinkCpuUsPerRequest { get; init; }
 
         public double? ServerCoreShare { get; init; }
+
+        public double? JitShare { get; init; }
 
         public string? Piece { get; init; }
 

@@ -9,8 +9,10 @@ namespace PingAspire.Benchmarks;
 // Harness CPU per request: what this process (the OTLP sink, and Garnet for /ping) used over the window, per request
 // of all the servers loaded in it: visible, and never charged to a server.
 // Server core share: the server's CPU over the window's wall time (1 = the whole server core).
+// JIT share: the part of the server's CPU that was its tiered compilation (TieredCompilationMeter), which is
+// the runtime compiling, not the request's work.
 public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds, int Errors, double ServerCpuUsPerRequest, double SinkCpuUsPerRequest,
-    double ServerCoreShare);
+    double ServerCoreShare, double JitShare);
 
 // One server under load: where wrk sends, and whose CPU is counted.
 public sealed record WrkTarget(Uri Url, string? PostBody, int ServerPid);
@@ -49,15 +51,23 @@ public static partial class Wrk
             }
 
             var serverCpu = targets.Select(t => ProcessCpu.Of(t.ServerPid)).ToList();
+            var jit = targets.Select(t => new TieredCompilationMeter(t.ServerPid)).ToList();
             var sinkCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var window = Stopwatch.StartNew();
             wrks.AddRange(starts.Select(s => Process.Start(s)!));
-            var outputs = await Task.WhenAll(wrks.Select(async wrk =>
+            var running = Task.WhenAll(wrks.Select(async wrk =>
             {
                 var output = await wrk.StandardOutput.ReadToEndAsync();
                 await wrk.WaitForExitAsync();
                 return output;
             }));
+            while (await Task.WhenAny(running, Task.Delay(TieredCompilationMeter.ReadEvery)) != running)
+            {
+                jit.ForEach(meter => meter.Read());
+            }
+
+            jit.ForEach(meter => meter.Read());
+            var outputs = await running;
             for (var i = 0; i < targets.Count; i++)
             {
                 serverCpu[i] = ProcessCpu.Of(targets[i].ServerPid) - serverCpu[i];
@@ -83,7 +93,8 @@ public static partial class Wrk
                 double.Parse(RequestsPerSecond().Match(outputs[i]).Groups[1].Value, CultureInfo.InvariantCulture),
                 Milliseconds(P99().Match(outputs[i])),
                 ErrorCounts().Matches(outputs[i]).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
-                serverCpu[i].TotalMicroseconds / served[i], sinkPerRequest, serverCpu[i] / window.Elapsed))];
+                serverCpu[i].TotalMicroseconds / served[i], sinkPerRequest, serverCpu[i] / window.Elapsed,
+                serverCpu[i] > TimeSpan.Zero ? jit[i].Since() / serverCpu[i] : 0))];
         }
         finally
         {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The request-overhead harness (README "Performance"): installs Debian's wrk if it is missing, builds the solution in
-# Release, and runs it. Arguments go to the harness: --rounds N (default 7), --seconds N (default 5), --json PATH.
+# Release, and runs it. Arguments go to the harness: --rounds N (default 13), --seconds N (default 5), --json PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
