@@ -146,15 +146,22 @@ public static class RequestsHarness
             Console.WriteLine($"Written to {jsonPath}");
         }
 
-        var compiling = rows.Where(r => r.JitShare > JitTrustShare).ToList();
-        if (compiling.Count > 0)
-        {
-            Console.WriteLine($"JIT check FAILED: {string.Join(", ", compiling.Select(r => $"{r.Variant} on {r.Endpoint}"))} spent more than "
-                + $"{JitTrustShare:P0} of its CPU compiling in the measured windows (median); this run measured the JIT, not the telemetry.");
-            return 3;
-        }
+        // Both checks are printed, whichever fails: a run is trusted only if both pass.
+        return CompilationQuiet(rows) & AaHolds(rows) ? 0 : 3;
+    }
 
-        Console.WriteLine($"JIT check passed: every server's tiered compilation under {JitTrustShare:P0} of its CPU in the measured windows (median).");
+    private static bool CompilationQuiet(List<Row> rows)
+    {
+        var compiling = rows.Where(r => r.JitShare > JitTrustShare).ToList();
+        Console.WriteLine(compiling.Count == 0
+            ? $"JIT check passed: every server's tiered compilation under {JitTrustShare:P0} of its CPU in the measured windows (median)."
+            : $"JIT check FAILED: {string.Join(", ", compiling.Select(r => $"{r.Variant} on {r.Endpoint}"))} spent more than "
+                + $"{JitTrustShare:P0} of its CPU compiling in the measured windows (median); this run measured the JIT, not the telemetry.");
+        return compiling.Count == 0;
+    }
+
+    private static bool AaHolds(List<Row> rows)
+    {
         var aa = rows.Where(r => r.Variant == "off-again").ToList();
         var cpuAa = aa.Select(r => r.ServerCpuRatioMedian!.Value).ToList();
         Console.WriteLine($"A/A on server CPU per request (off-again ÷ off of the same seconds, median): {string.Join(", ", cpuAa.Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))} (target ±{CpuAaTolerance:P0})");
@@ -162,11 +169,11 @@ public static class RequestsHarness
         {
             Console.WriteLine($"A/A check FAILED: off-again / off is outside ±{AaTolerance:P0} on throughput or ±{CpuAaTolerance:P0} on CPU; "
                 + "this run cannot be trusted.");
-            return 3;
+            return false;
         }
 
         Console.WriteLine($"A/A check passed: off-again / off within ±{AaTolerance:P0} on throughput and ±{CpuAaTolerance:P0} on CPU on every endpoint.");
-        return 0;
+        return true;
     }
 
     // Every server at once, both endpoints in turn, as measured windows are, until the servers have stopped compiling
@@ -177,7 +184,8 @@ public static class RequestsHarness
     {
         var curves = servers.Keys.ToDictionary(v => v, _ => Endpoints.ToDictionary(e => e.Name, _ => new List<double>()));
         var jit = servers.Keys.ToDictionary(v => v, _ => 0.0);
-        for (var window = 0; window < WarmUpWindowsAtMost && (window < WarmUpWindows || jit.Values.Any(share => share > JitQuietShare)); window++)
+        var windows = 0;
+        for (; windows < WarmUpWindowsAtMost && (windows < WarmUpWindows || jit.Values.Any(share => share > JitQuietShare)); windows++)
         {
             jit = servers.Keys.ToDictionary(v => v, _ => 0.0);
             foreach (var (name, path, body) in Endpoints)
@@ -190,7 +198,7 @@ public static class RequestsHarness
             }
         }
 
-        Console.WriteLine($"warm-up: {curves.First().Value.First().Value.Count} windows of {WarmUpSeconds} s per endpoint; JIT share of each server's CPU in the last: "
+        Console.WriteLine($"warm-up: {windows} windows of {WarmUpSeconds} s per endpoint; JIT share of each server's CPU in the last: "
             + string.Join(", ", jit.Select(j => $"{j.Key} {j.Value:P1}")));
 
         foreach (var (variant, curve) in curves)
