@@ -14,33 +14,27 @@ public static class ProcessCpu
 
     public static TimeSpan Of(int pid) => OfStat($"/proc/{pid}/stat");
 
-    // The CPU of each of the runtime's tiered-compilation threads (comm ".NET Tiered Com", the name cut to 15
-    // characters), by thread id: the rejit of hot methods, which goes on long after a server starts when it has a fifth
-    // of a core to do it with. Empty where /proc has no threads to read.
-    public static Dictionary<int, TimeSpan> TieredCompilationThreads(int pid)
+    // A process's threads by id, and each thread's name and CPU; null where the thread ended between the listing and
+    // the read. Empty where /proc has no threads to read.
+    public static IEnumerable<int> Threads(int pid) =>
+        Directory.Exists($"/proc/{pid}/task")
+            ? Directory.GetDirectories($"/proc/{pid}/task").Select(task => int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture))
+            : [];
+
+    public static string? ThreadName(int pid, int thread) => UnlessEnded(() => File.ReadAllText($"/proc/{pid}/task/{thread}/comm"));
+
+    public static TimeSpan? ThreadCpu(int pid, int thread) => UnlessEnded(() => (TimeSpan?)OfStat($"/proc/{pid}/task/{thread}/stat"));
+
+    private static T? UnlessEnded<T>(Func<T> read)
     {
-        var threads = new Dictionary<int, TimeSpan>();
-        if (!Directory.Exists($"/proc/{pid}/task"))
+        try
         {
-            return threads;
+            return read();
         }
-
-        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-                {
-                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = OfStat(Path.Combine(task, "stat"));
-                }
-            }
-            catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-            {
-                // The thread ended between the listing and the read; the meter keeps what it last saw of it.
-            }
+            return default;
         }
-
-        return threads;
     }
 
     private static TimeSpan OfStat(string path)

@@ -1,23 +1,44 @@
 namespace PingAspire.Benchmarks;
 
-// How much of a server's CPU over a window was the runtime compiling. The tiered-compilation worker ends after a few
-// idle seconds and a new one starts when there is work again, and an ended thread's CPU leaves /proc with it: so the
-// meter reads the threads every 200 ms and keeps, per thread id, the last CPU it saw.
-public sealed class TieredCompilationMeter(int pid)
+// How much of a server's CPU over a window was the runtime compiling: the CPU of its tiered-compilation threads (comm
+// ".NET Tiered Com", the name cut to 15 characters), the rejit of hot methods, which goes on long after a server
+// starts when it has a fifth of a core to do it with. That worker ends after a few idle seconds and a new one starts
+// when there is work again, and an ended thread's CPU leaves /proc with it: so the meter reads the threads every
+// 200 ms and keeps, per thread id, the last CPU it saw. Each thread's name is read once: the reads run on the load
+// core beside wrk, and a server has a few dozen threads.
+public sealed class TieredCompilationMeter
 {
-    private readonly Dictionary<int, TimeSpan> before = ProcessCpu.TieredCompilationThreads(pid);
-    private readonly Dictionary<int, TimeSpan> lastSeen = [];
-
     public static readonly TimeSpan ReadEvery = TimeSpan.FromMilliseconds(200);
 
-    public void Read()
+    private readonly int _pid;
+    private readonly Dictionary<int, bool> _compiles = [];
+    private readonly Dictionary<int, TimeSpan> _before = [];
+    private readonly Dictionary<int, TimeSpan> _lastSeen = [];
+
+    public TieredCompilationMeter(int pid)
     {
-        foreach (var (thread, cpu) in ProcessCpu.TieredCompilationThreads(pid))
-        {
-            lastSeen[thread] = cpu;
-        }
+        _pid = pid;
+        Read(_before);
     }
 
+    public void Read() => Read(_lastSeen);
+
     public TimeSpan Since() =>
-        lastSeen.Aggregate(TimeSpan.Zero, (sum, thread) => sum + thread.Value - before.GetValueOrDefault(thread.Key));
+        _lastSeen.Aggregate(TimeSpan.Zero, (sum, thread) => sum + thread.Value - _before.GetValueOrDefault(thread.Key));
+
+    private void Read(Dictionary<int, TimeSpan> into)
+    {
+        foreach (var thread in ProcessCpu.Threads(_pid))
+        {
+            if (!_compiles.TryGetValue(thread, out var compiles))
+            {
+                compiles = _compiles[thread] = ProcessCpu.ThreadName(_pid, thread)?.StartsWith(".NET Tiered Com", StringComparison.Ordinal) == true;
+            }
+
+            if (compiles && ProcessCpu.ThreadCpu(_pid, thread) is { } cpu)
+            {
+                into[thread] = cpu;
+            }
+        }
+    }
 }

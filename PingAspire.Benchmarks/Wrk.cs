@@ -75,26 +75,24 @@ public static partial class Wrk
 
             window.Stop();
             sinkCpu = Process.GetCurrentProcess().TotalProcessorTime - sinkCpu;
-            var served = new double[targets.Count];
+            var parsed = new (double Rate, double P99, int Errors, double Served)[targets.Count];
             for (var i = 0; i < targets.Count; i++)
             {
-                var requests = Requests().Match(outputs[i]);
-                if (wrks[i].ExitCode != 0 || !requests.Success || !RequestsPerSecond().IsMatch(outputs[i]) || !P99().IsMatch(outputs[i]))
+                var (rate, p99, requests) = (RequestsPerSecond().Match(outputs[i]), P99().Match(outputs[i]), Requests().Match(outputs[i]));
+                if (wrks[i].ExitCode != 0 || !rate.Success || !p99.Success || !requests.Success)
                 {
                     throw new InvalidOperationException(
                         $"wrk against {targets[i].Url} failed:{Environment.NewLine}{outputs[i]}{await wrks[i].StandardError.ReadToEndAsync()}");
                 }
 
-                served[i] = double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture);
+                parsed[i] = (double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Milliseconds(p99),
+                    ErrorCounts().Matches(outputs[i]).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
+                    double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture));
             }
 
-            var sinkPerRequest = sinkCpu.TotalMicroseconds / served.Sum();
-            return [.. Enumerable.Range(0, targets.Count).Select(i => new WrkResult(
-                double.Parse(RequestsPerSecond().Match(outputs[i]).Groups[1].Value, CultureInfo.InvariantCulture),
-                Milliseconds(P99().Match(outputs[i])),
-                ErrorCounts().Matches(outputs[i]).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
-                serverCpu[i].TotalMicroseconds / served[i], sinkPerRequest, serverCpu[i] / window.Elapsed,
-                serverCpu[i] > TimeSpan.Zero ? jit[i].Since() / serverCpu[i] : 0))];
+            var sinkPerRequest = sinkCpu.TotalMicroseconds / parsed.Sum(p => p.Served);
+            return [.. parsed.Select((p, i) => new WrkResult(p.Rate, p.P99, p.Errors, serverCpu[i].TotalMicroseconds / p.Served, sinkPerRequest,
+                serverCpu[i] / window.Elapsed, serverCpu[i] > TimeSpan.Zero ? jit[i].Since() / serverCpu[i] : 0))];
         }
         finally
         {
