@@ -73,9 +73,13 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
     [Fact]
     public async Task BaggageFromTheClientReachesTheServerSpan()
     {
-        var server = await Spans.WaitForAsync(
-            spans => spans.ServerPings().FirstOrDefault(s => s.HasRemoteParent),
-            Timeouts.SpansArrive, "a server span of a client request");
+        // A server span whose parent is the client's span: the tests' own direct requests have remote parents and
+        // baggage of their own, so a remote parent alone does not say the span is the client's.
+        var server = await Spans.WaitForAsync(spans =>
+            (from c in spans.ClientPings()
+             from s in spans.ServerPings()
+             where s.ParentSpanId == c.SpanId && s.TraceId == c.TraceId
+             select s).FirstOrDefault(), Timeouts.SpansArrive, "a server span of a client request");
 
         Assert.Matches("^[0-9a-f]{32}$", server.Attributes["pingaspire.client.run_id"]);
     }
