@@ -1,133 +1,160 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
 
-// From `dotnet run --project PingAspire.AppHost` (already built) to the first connected client -> server trace that
-// the dashboard's telemetry API returns: what a new user waits for. Median of a few runs. With --instances N, N
+// From `dotnet run --no-build --project PingAspire.AppHost` to the first connected client -> server trace that the
+// dashboard's telemetry API returns: what a new user waits for. Measured against a floor in the same run: a bare
+// AppHost (PingAspire.Benchmarks/Floor) whose one project exports one span at start through the same telemetry. The two
+// alternate, each run in the other order, and each ratio pairs the runs made side by side. With --instances N, N
 // AppHosts run at once, as when a user has a second copy running: each must show a connected trace in its own
 // dashboard, which it can only if its client called its own server (a dashboard sees only its own processes).
-public static partial class TimeToFirstTraceHarness
+public static class TimeToFirstTraceHarness
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    private sealed record Span(string? Service, string? Id, string? ParentId, double StartSeconds);
+
+    private sealed record Target(string Name, string Project, Func<List<Span>, Span?> FirstTrace, string[] Events);
+
+    // The server span whose parent is a client span of the same AppHost (PingAspire.AppHost/ServiceNames.cs); its
+    // start is when the first request arrived.
+    private static readonly Target PingAspire = new("PingAspire", "PingAspire.AppHost", spans =>
+        spans.Where(s => s.Service == "pingaspire-server" && spans.Any(c => c.Service == "pingaspire-client" && c.Id == s.ParentId))
+            .MinBy(s => s.StartSeconds),
+        ["redis Running", "sql Running", "aspire-dashboard Running", "pingaspire-server Starting", "pingaspire-server Running",
+         "pingaspire-server Healthy", "pingaspire-client Running", "pingaspire-jsclient Running"]);
+
+    private static readonly Target Floor = new("floor", "PingAspire.Benchmarks/Floor/AppHost", spans =>
+        spans.Where(s => s.Service == "floor-onespan").MinBy(s => s.StartSeconds),
+        ["aspire-dashboard Running", "floor-onespan Starting", "floor-onespan Running"]);
+
+    private static readonly (string Label, Regex Line)[] Lines =
+    [
+        ("AppHost's first line", new Regex("^(Infrastructure:|info: Aspire.Hosting.DistributedApplication)")),
+        ("orchestration starting", new Regex("Distributed application starting")),
+        ("dashboard listening", new Regex("Now listening on: http")),
+    ];
 
     public static async Task<int> RunAsync(int runs = 3, int instances = 1)
     {
         var repository = FindRepositoryRoot();
-        var times = new List<TimeSpan>();
         // Hermetic like the tests: nothing of the shell's Lightstep, OTLP or connection settings, nor the AppHost's
         // user secrets, reaches the AppHosts started below.
         HermeticEnvironment.Clear();
+        var results = new Dictionary<Target, List<Dictionary<string, double>>> { [PingAspire] = [], [Floor] = [] };
         for (var run = 1; run <= runs; run++)
         {
-            var started = await Task.WhenAll(Enumerable.Range(1, instances).Select(i => FirstTraceAsync(repository, $"run {run}, instance {i}")));
-            if (started.Any(t => t is null))
+            foreach (var target in run % 2 == 1 ? new[] { PingAspire, Floor } : [Floor, PingAspire])
             {
-                return 1;
-            }
+                var measured = await Task.WhenAll(Enumerable.Range(1, instances)
+                    .Select(i => FirstTraceAsync(repository, target, $"{target.Name}, run {run}, instance {i}")));
+                if (measured.Any(m => m is null))
+                {
+                    return 1;
+                }
 
-            times.AddRange(started.Select(t => t!.Value));
+                results[target].AddRange(measured!);
+            }
         }
 
-        var median = times.Order().ElementAt(times.Count / 2);
-        Console.WriteLine($"Time to first trace: median {median.TotalSeconds:0.0} s over {runs} runs of {instances} AppHost(s) at once ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
+        Print(results[PingAspire], results[Floor], runs, instances);
         return 0;
     }
 
-    private static async Task<TimeSpan?> FirstTraceAsync(string repository, string name)
+    // The times of the run's events in seconds since `dotnet run`, "first trace" last; null if none came in time.
+    private static async Task<Dictionary<string, double>?> FirstTraceAsync(string repository, Target target, string name)
     {
-        // In a process group of its own (setsid), so that stopping it is a terminal's Ctrl+C: SIGINT to the group.
-        var start = new ProcessStartInfo("setsid", ["dotnet", "run", "--project", "PingAspire.AppHost", "--no-build"])
-        {
-            WorkingDirectory = repository,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // Lets the harness read the telemetry API without the login token (loopback only).
-        start.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
-
-        var output = new ConcurrentQueue<string>();
-        var elapsed = Stopwatch.StartNew();
-        using var appHost = Process.Start(start)!;
-        appHost.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        appHost.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        appHost.BeginOutputReadLine();
-        appHost.BeginErrorReadLine();
+        await using var appHost = AppHostRun.Start(repository, target.Project);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        try
+        Span? first;
+        while (appHost.DashboardUrl is not { } dashboard || (first = target.FirstTrace(await SpansAsync(http, dashboard, appHost.StartedAt))) is null)
         {
-            // The dashboard listens on a port of its own choosing (the launch profile asks for port 0): read it back.
-            while (DashboardUrl(output) is not { } dashboard || !await HasConnectedTraceAsync(http, dashboard))
+            if (appHost.Elapsed > Deadline || appHost.HasExited)
             {
-                if (elapsed.Elapsed > Deadline || appHost.HasExited)
-                {
-                    Console.WriteLine($"{name}: no connected trace within {Deadline.TotalSeconds} s; the AppHost wrote:");
-                    Console.WriteLine(string.Join(Environment.NewLine, output));
-                    return null;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250));
+                Console.WriteLine($"{name}: no trace within {Deadline.TotalSeconds} s; the AppHost wrote:{Environment.NewLine}{appHost.Output}");
+                return null;
             }
 
-            Console.WriteLine($"{name}: first connected trace after {elapsed.Elapsed.TotalSeconds:0.0} s ({DashboardUrl(output)})");
-            return elapsed.Elapsed;
+            await Task.Delay(Poll);
         }
-        finally
+
+        var seen = appHost.Elapsed.TotalSeconds;
+        Console.WriteLine($"{name}: first trace after {seen:0.0} s ({appHost.DashboardUrl})");
+        var events = new Dictionary<string, double>();
+        foreach (var (label, line) in Lines)
         {
-            await StopAsync(appHost);
+            Add(events, label, appHost.FirstLine(line));
         }
+
+        foreach (var resourceEvent in target.Events)
+        {
+            var (resource, state) = (resourceEvent[..resourceEvent.LastIndexOf(' ')], resourceEvent[(resourceEvent.LastIndexOf(' ') + 1)..]);
+            Add(events, resourceEvent, appHost.Reached(resource, state));
+        }
+
+        events["first span starts"] = first.StartSeconds;
+        events["first trace"] = seen;
+        return events;
     }
 
-    // "Now listening on: http://localhost:41234", the dashboard's first line about itself.
-    private static Uri? DashboardUrl(IEnumerable<string> output) =>
-        output.Select(line => ListeningOn().Match(line)).FirstOrDefault(m => m.Success) is { } match ? new Uri(match.Groups[1].Value) : null;
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex ListeningOn();
-
-    // Ctrl+C as a terminal sends it, to the whole process group; SIGKILL to the group only if that hangs.
-    private static async Task StopAsync(Process appHost)
+    private static void Add(Dictionary<string, double> events, string label, TimeSpan? at)
     {
-        await SignalGroupAsync(appHost, "-INT");
-        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
+        if (at is { } time)
         {
-            await appHost.WaitForExitAsync(stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            await SignalGroupAsync(appHost, "-KILL");
+            events[label] = time.TotalSeconds;
         }
     }
 
-    private static async Task SignalGroupAsync(Process leader, string signal)
+    private static void Print(List<Dictionary<string, double>> ping, List<Dictionary<string, double>> floor, int runs, int instances)
     {
-        using var kill = Process.Start("kill", [signal, "--", $"-{leader.Id}"]);
-        await kill.WaitForExitAsync();
+        var pingTimes = ping.Select(e => e["first trace"]).ToList();
+        var floorTimes = floor.Select(e => e["first trace"]).ToList();
+        var ratios = pingTimes.Zip(floorTimes, (p, f) => p / f).ToList();
+        var machine = $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}";
+        Console.WriteLine($"Time to first trace: median {Median(pingTimes):0.0} s over {runs} runs of {instances} AppHost(s) at once ({Spread(pingTimes, "0.0")} s; {machine})");
+        Console.WriteLine($"Floor (bare AppHost, one span): median {Median(floorTimes):0.0} s over {runs} runs of {instances} AppHost(s) at once ({Spread(floorTimes, "0.0")} s)");
+        Console.WriteLine($"Ratio PingAspire / floor: median {Median(ratios):0.00} ({Spread(ratios, "0.00")}, each PingAspire run over the floor run beside it)");
+        Console.WriteLine();
+        Console.WriteLine("Where the seconds go: median seconds since `dotnet run`, each run's events in order");
+        Console.WriteLine($"{"event",-32} {"PingAspire",10} {"floor",10}");
+        var labels = ping.Concat(floor).SelectMany(e => e.Keys).Distinct().OrderBy(label => Median(ping, label) ?? Median(floor, label));
+        foreach (var label in labels)
+        {
+            Console.WriteLine($"{label,-32} {Format(Median(ping, label)),10} {Format(Median(floor, label)),10}");
+        }
     }
 
-    // A server span whose parent is a client span of the same trace, from the resources "pingaspire-server" and "pingaspire-client" (PingAspire.AppHost/ServiceNames.cs).
-    private static async Task<bool> HasConnectedTraceAsync(HttpClient http, Uri dashboard)
+    private static double? Median(List<Dictionary<string, double>> runs, string label) =>
+        runs.Where(e => e.ContainsKey(label)).Select(e => e[label]).ToList() is { Count: > 0 } times ? Median(times) : null;
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static string Spread(List<double> values, string format) =>
+        $"{values.Min().ToString(format, CultureInfo.InvariantCulture)}–{values.Max().ToString(format, CultureInfo.InvariantCulture)}";
+
+    private static string Format(double? seconds) => seconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "";
+
+    private static async Task<List<Span>> SpansAsync(HttpClient http, Uri dashboard, DateTimeOffset launched)
     {
         try
         {
             using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(dashboard, "/api/telemetry/traces")));
-            var spans = (
+            return [..
                 from resourceSpans in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray()
                 let service = ServiceName(resourceSpans)
                 from scopeSpans in resourceSpans.GetProperty("scopeSpans").EnumerateArray()
                 from span in scopeSpans.GetProperty("spans").EnumerateArray()
-                select (Service: service, Span: span)).ToList();
-            var clientSpanIds = spans.Where(s => s.Service == "pingaspire-client").Select(s => s.Span.GetProperty("spanId").GetString()).ToHashSet();
-            return spans.Any(s => s.Service == "pingaspire-server"
-                && s.Span.TryGetProperty("parentSpanId", out var parent) && clientSpanIds.Contains(parent.GetString()));
+                select new Span(service, span.GetProperty("spanId").GetString(),
+                    span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() : null,
+                    (DateTimeOffset.UnixEpoch.AddTicks(long.Parse(span.GetProperty("startTimeUnixNano").GetString()!, CultureInfo.InvariantCulture) / 100) - launched).TotalSeconds)];
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
         {
-            return false; // not up yet
+            return []; // not up yet
         }
     }
 
