@@ -68,8 +68,11 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         }
 
         builder.AddIntegrations();
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ServerSpan.AddTraceId);
+        builder.Services.AddSingleton(new IncomingTraceContext(Restart: false));
+        builder.Services.AddSingleton<IOperationLayer, DependencyMetrics>();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTraceId.Add);
         var app = builder.Build();
+        app.UseMiddleware<RequestMetrics>();
         app.MapPingApi();
         app.MapGet(PlainPath, () => "pong").WithServerSpan();
         await app.StartAsync();
@@ -84,6 +87,7 @@ public sealed class BenchmarkServer(WebApplication app) : IAsyncDisposable
         builder.Logging.ClearProviders();
         AddAutoInstrumentation(builder);
         builder.AddIntegrations();
+        builder.Services.AddSingleton(new IncomingTraceContext(Restart: false));
         builder.Services.AddHttpClient(nameof(TraceContextTestApi));
         builder.Services.AddProblemDetails();
         var app = builder.Build();

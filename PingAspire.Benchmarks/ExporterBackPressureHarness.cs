@@ -32,7 +32,7 @@ public static class ExporterBackPressureHarness
 
             var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
             var rssGrowth = Environment.WorkingSet - rssBefore;
-            var dropped = server.Services.GetRequiredService<TelemetryPipeline>().DroppedSpans;
+            var dropped = server.Services.GetRequiredService<TelemetryLifetime>().DroppedSpans;
             baseline ??= result;
             table.Add(name, $"{result.Throughput:0}", $"{result.Percentile(0.50):0.000}", $"{result.Percentile(0.99):0.000}",
                 $"{result.Percentile(0.99) / baseline.Percentile(0.99):0.00}", $"{heapGrowth / 1048576.0:0.0}", $"{rssGrowth / 1048576.0:0.0}", $"{dropped}");

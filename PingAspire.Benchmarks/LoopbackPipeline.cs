@@ -8,9 +8,9 @@ namespace PingAspire.Benchmarks;
 
 // The server's hand-built pipeline (ManualTelemetry.Build) exporting over OTLP/gRPC to a loopback sink, as the
 // dashboard destination: what the span micro-benchmarks record through.
-public sealed class LoopbackPipeline(OtlpReceiver sink, TelemetryPipeline pipeline) : IDisposable
+public sealed class LoopbackPipeline(OtlpReceiver sink, TelemetryLifetime pipeline) : IDisposable
 {
-    public TelemetryPipeline Pipeline => pipeline;
+    public TelemetryLifetime Pipeline => pipeline;
 
     // With a sink of its own, in this process (a sink that accepts and discards).
     public static LoopbackPipeline Start()
@@ -21,7 +21,7 @@ public sealed class LoopbackPipeline(OtlpReceiver sink, TelemetryPipeline pipeli
 
     // Exporting to a sink elsewhere (the request harness's, from PieceCpu's process); with none, no destination, as the
     // manual-no-export server builds it (spans made, no processor).
-    public static TelemetryPipeline Build(Uri? sink)
+    public static TelemetryLifetime Build(Uri? sink)
     {
         if (sink is not null)
         {
@@ -29,7 +29,7 @@ public sealed class LoopbackPipeline(OtlpReceiver sink, TelemetryPipeline pipeli
             Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
         }
 
-        return ManualTelemetry.Build(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName);
+        return TelemetrySetup.Start(new ConfigurationBuilder().Build(), NullLogger.Instance, ServerTelemetry.SourceName);
     }
 
     public void Dispose()

@@ -13,7 +13,7 @@ namespace PingAspire.Benchmarks;
 public class PropagationBenchmarks
 {
     private readonly HttpRequestMessage _request = new(HttpMethod.Get, "http://pingaspire-server/ping");
-    private ActivityContext _context;
+    private Activity? _span;
     private Baggage _baggage;
     private HeaderDictionary _headers = [];
 
@@ -23,21 +23,21 @@ public class PropagationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _context = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(),
-            ActivityTraceFlags.Recorded, WithTracestateAndBaggage ? "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE" : null);
+        _span = new Activity("call").SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        _span.TraceStateString = WithTracestateAndBaggage ? "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE" : null;
+        _span.Start().Stop();
         _baggage = WithTracestateAndBaggage
-            ? Baggage.Create(new Dictionary<string, string> { [TraceContextCarrier.ClientRunIdKey] = Guid.NewGuid().ToString("N") })
+            ? Baggage.Create(new Dictionary<string, string> { [ClientRunId.BaggageKey] = Guid.NewGuid().ToString("N") })
             : default;
-        var carrier = new Dictionary<string, string>();
-        TraceContextCarrier.Inject(_context, _baggage, carrier);
-        _headers = new HeaderDictionary(carrier.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues(h.Value)));
+        TraceContextCarrier.Inject(_span, _baggage, _request.Headers);
+        _headers = new HeaderDictionary(_request.Headers.NonValidated.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues([.. h.Value])));
     }
 
     [Benchmark]
     public int InjectAndCopyIntoHeaders()
     {
         _request.Headers.Clear();
-        TraceContextCarrier.InjectInto(_request.Headers, _context, _baggage);
+        TraceContextCarrier.Inject(_span, _baggage, _request.Headers);
         return _request.Headers.NonValidated.Count;
     }
 

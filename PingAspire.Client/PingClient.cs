@@ -5,9 +5,8 @@ using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Client;
 
-// The client half of the tutorial: open a CLIENT span, inject its context into a carrier dictionary, copy the carrier
-// into the request headers, GET /ping (mirror of PingAspire.Server/Apis/ServerSpan.cs).
-// Names and attributes: https://opentelemetry.io/docs/specs/semconv/http/http-spans/
+// The client half of the tutorial: open a CLIENT span, inject its context into the request headers, GET /ping (mirror
+// of PingAspire.Server/Apis/ServerSpan.cs). https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 public sealed class PingClient(HttpClient http, ClientOptions options, ILogger<PingClient> logger)
 {
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -19,14 +18,10 @@ public sealed class PingClient(HttpClient http, ClientOptions options, ILogger<P
             .SetTag("server.address", url.Host)
             .SetTag("server.port", url.Port);
 
-        // The same request, counted: http.client.request.duration by status, or by error.type when it failed.
-        var started = Stopwatch.GetTimestamp();
-        var tags = new TagList { { "http.request.method", "GET" }, { "server.address", url.Host }, { "server.port", url.Port } };
-
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (options.PropagateTraceContext)
         {
-            TraceContextCarrier.InjectInto(request.Headers, span, Baggage.Current);
+            TraceContextCarrier.Inject(span, Baggage.Current, request.Headers);
         }
 
         // Both lines are written inside the span, as the tutorial's prints are: each record carries this span's
@@ -37,13 +32,10 @@ public sealed class PingClient(HttpClient http, ClientOptions options, ILogger<P
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var statusCode = (int)response.StatusCode;
             span?.SetTag("http.response.status_code", statusCode);
-            tags.Add("http.response.status_code", statusCode);
             // A 4xx is an error for a CLIENT span (unlike for a SERVER span).
             if (statusCode >= 400)
             {
-                var errorType = statusCode.ToString(CultureInfo.InvariantCulture);
-                span?.SetTag("error.type", errorType).SetStatus(ActivityStatusCode.Error);
-                tags.Add("error.type", errorType);
+                span?.SetTag("error.type", statusCode.ToString(CultureInfo.InvariantCulture)).SetStatus(ActivityStatusCode.Error);
             }
 
             logger.LogInformation("Request to {Url}, got {Bytes} bytes (status {StatusCode})", url, body.Length, statusCode);
@@ -51,12 +43,7 @@ public sealed class PingClient(HttpClient http, ClientOptions options, ILogger<P
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             span.RecordFailure(exception);
-            tags.Add("error.type", exception.GetType().FullName);
             logger.LogWarning("Request to {Url} failed: {Error}", url, exception.Message);
-        }
-        finally
-        {
-            ClientTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         }
     }
 }

@@ -8,7 +8,9 @@ public static class PingClientExtensions
     {
         var options = ClientOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
-        builder.Services.AddHttpClient<PingClient>(http => http.Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds));
+        // The RED metric's handler goes first, before service discovery: server.address is the name the client asked for.
+        builder.Services.AddHttpClient<PingClient>(http => http.Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds))
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Insert(0, new RequestMetricsHandler()));
         return builder;
     }
 }

@@ -13,7 +13,7 @@ public sealed class PingWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Baggage travels with the context: the server shows this id on its span.
-        Baggage.SetBaggage(TraceContextCarrier.ClientRunIdKey, Guid.NewGuid().ToString("N"));
+        Baggage.SetBaggage(ClientRunId.BaggageKey, Guid.NewGuid().ToString("N"));
         var interval = TimeSpan.FromSeconds(options.IntervalSeconds);
 
         for (var sent = 1; !stoppingToken.IsCancellationRequested; sent++)

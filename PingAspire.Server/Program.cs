@@ -7,13 +7,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServerTelemetry.SourceName);
 builder.AddIntegrations();
 builder.Services.AddSingleton(IncomingTraceContext.From(builder.Configuration));
-builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ServerSpan.AddTraceId);
+// Beyond the tutorial, a line each: dependency metrics, then faults on demand, around every operation (in this order).
+builder.Services.AddSingleton<IOperationLayer, DependencyMetrics>();
+builder.AddFaults();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTraceId.Add);
 builder.Services.AddHttpClient(nameof(TraceContextTestApi));
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<RequestMetrics>();
 app.MapDefaultEndpoints();
 app.MapPingApi();
 app.MapTraceContextTestApi();

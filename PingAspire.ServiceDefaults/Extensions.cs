@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using PingAspire.ServiceDefaults;
 using PingAspire.ServiceDefaults.Telemetry;
 
@@ -11,12 +10,11 @@ namespace Microsoft.Extensions.Hosting;
 // What every PingAspire process shares: hand-built telemetry, no hidden propagation, service discovery, health.
 public static class Extensions
 {
-    private const string LivenessTag = "live";
-
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string activitySourceName)
         where TBuilder : IHostApplicationBuilder
     {
-        Settings.ExitOnRefusal();
+        AppDomain.CurrentDomain.UnhandledException -= Settings.ExitOnRefusal;
+        AppDomain.CurrentDomain.UnhandledException += Settings.ExitOnRefusal;
         builder.AddManualTelemetry(activitySourceName);
         builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new NoPropagation());
 
@@ -32,15 +30,14 @@ public static class Extensions
                 PooledConnectionLifetime = TimeSpan.FromSeconds(2),
             }));
 
-        builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
     }
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LivenessTag) });
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         return app;
     }
 }

@@ -3,9 +3,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace PingAspire.ServiceDefaults;
 
-// A refused setting reads like a tool's error: one line naming the key, the value and what is allowed, exit code 1,
-// no stack trace. Settings are read and checked while the host is built: a check at host start (ValidateOnStart)
-// would have the host log its own stack trace first.
+// A refused setting reads like a tool's error: one line naming the key, the value and what is allowed, exit code 1, no
+// stack trace. Settings are read and checked while the host is built (ValidateOnStart would log a stack trace first).
 public sealed class SettingException(string key, string? value, string allowed)
     : Exception($"{key}={value} is refused; allowed: {allowed}.");
 
@@ -28,20 +27,13 @@ public static class Settings
             : throw new SettingException(key, Convert.ToString(value, CultureInfo.InvariantCulture), allowed);
     }
 
-    private static int _exitsOnRefusal;
-
-    internal static void ExitOnRefusal()
+    // The one line, where the refusal would otherwise crash the host with its stack trace.
+    internal static void ExitOnRefusal(object? sender, UnhandledExceptionEventArgs e)
     {
-        if (Interlocked.Exchange(ref _exitsOnRefusal, 1) == 0)
+        if (e.ExceptionObject is SettingException refused)
         {
-            AppDomain.CurrentDomain.UnhandledException += (_, e) =>
-            {
-                if (e.ExceptionObject is SettingException refused)
-                {
-                    Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: {refused.Message}");
-                    Environment.Exit(1);
-                }
-            };
+            Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: {refused.Message}");
+            Environment.Exit(1);
         }
     }
 }

@@ -56,7 +56,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         using var source = new ActivitySource("test");
         using var parent = source.StartActivity("parent")!;
         parent.TraceStateString = "vendor=opaque-value";
-        Baggage.SetBaggage(TraceContextCarrier.ClientRunIdKey, "run-7");
+        Baggage.SetBaggage(ClientRunId.BaggageKey, "run-7");
 
         await PingAsync(propagate: true);
 
@@ -65,7 +65,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         Assert.Equal(parent.TraceId, span.TraceId);
         Assert.Equal($"00-{parent.TraceId}-{span.SpanId}-01", headers["traceparent"].ToString());
         Assert.Equal("vendor=opaque-value", headers["tracestate"].ToString());
-        Assert.Equal($"{TraceContextCarrier.ClientRunIdKey}=run-7", headers["baggage"].ToString());
+        Assert.Equal($"{ClientRunId.BaggageKey}=run-7", headers["baggage"].ToString());
     }
 
     // With the hand-written inject off, nothing else may write trace headers, although a span is current:
@@ -73,7 +73,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
     [Fact]
     public async Task WithInjectionOffNoTraceHeadersAreSent()
     {
-        Baggage.SetBaggage(TraceContextCarrier.ClientRunIdKey, "run-8");
+        Baggage.SetBaggage(ClientRunId.BaggageKey, "run-8");
 
         await PingAsync(propagate: false);
 

@@ -18,7 +18,7 @@ public sealed class ManualTelemetryTests
 {
     private const string SourceName = "PingAspire.Tests.ManualTelemetry";
 
-    // Each export stage's own flush budget (TelemetryPipeline).
+    // Each export stage's own flush budget (TelemetryLifetime).
     private static readonly TimeSpan ShutdownBudget = TimeSpan.FromSeconds(5);
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class ManualTelemetryTests
         builder.AddServiceDefaults(SourceName);
         using var host = builder.Build();
 
-        Assert.Null(host.Services.GetService<TelemetryPipeline>());
+        Assert.Null(host.Services.GetService<TelemetryLifetime>());
     }
 
     // The SDK shuts a provider's processors down one after another out of one 5 s budget: with the dashboard's
@@ -93,7 +93,7 @@ public sealed class ManualTelemetryTests
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
         try
         {
-            var pipeline = ManualTelemetry.Build(Configuration(
+            var pipeline = TelemetrySetup.Start(Configuration(
                 ("LS_ACCESS_TOKEN", "shutdown-test"), ("LS_SATELLITE_URL", slowLightstep.Endpoint.ToString())),
                 NullLogger.Instance, SourceName);
             using var source = new ActivitySource(SourceName);
@@ -126,7 +126,7 @@ public sealed class ManualTelemetryTests
     public void TheDefaultServiceNameIsSaidInTheLog(string? resourceAttributes, bool said)
     {
         var logger = new ListLogger();
-        using (ManualTelemetry.Build(Configuration(resourceAttributes is null ? [] : [("OTEL_RESOURCE_ATTRIBUTES", resourceAttributes)]), logger, SourceName))
+        using (TelemetrySetup.Start(Configuration(resourceAttributes is null ? [] : [("OTEL_RESOURCE_ATTRIBUTES", resourceAttributes)]), logger, SourceName))
         {
         }
 
@@ -180,7 +180,7 @@ public sealed class ManualTelemetryTests
 
     private static Dictionary<string, object> ResourceOf(params (string Key, string Value)[] settings)
     {
-        using var pipeline = ManualTelemetry.Build(Configuration(settings), NullLogger.Instance, SourceName);
+        using var pipeline = TelemetrySetup.Start(Configuration(settings), NullLogger.Instance, SourceName);
         return pipeline.TracerProvider.GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
     }
 

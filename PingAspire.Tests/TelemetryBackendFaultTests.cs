@@ -69,7 +69,7 @@ public sealed class TelemetryBackendFaultTests
         try
         {
             var lightstepUrl = fault is Fault.LightstepRefuses or Fault.LightstepNeverAnswers ? failing! : lightstep.Endpoint;
-            var pipeline = ManualTelemetry.Build(new ConfigurationBuilder().AddInMemoryCollection(
+            var pipeline = TelemetrySetup.Start(new ConfigurationBuilder().AddInMemoryCollection(
             [
                 new("LS_ACCESS_TOKEN", "fault-test-token"),
                 new("LS_SATELLITE_URL", lightstepUrl.ToString()),

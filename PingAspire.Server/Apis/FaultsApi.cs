@@ -9,6 +9,14 @@ public static class FaultsApi
     public static readonly TimeSpan Slowdown = TimeSpan.FromMilliseconds(500);
     public const double FailureRate = 0.5;
 
+    // Faults is an operation layer (Integrations/OperationLayers.cs) and what the endpoints below switch.
+    public static IHostApplicationBuilder AddFaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<Faults>();
+        builder.Services.AddSingleton<IOperationLayer>(services => services.GetRequiredService<Faults>());
+        return builder;
+    }
+
     public static WebApplication MapFaultsApi(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())

@@ -25,8 +25,8 @@ public static class PingApi
         IEnumerable<Integration> integrations, CancellationToken cancellationToken)
     {
         var length = Random.Shared.Next(1, MaxLength + 1);
-        var failed = new List<string>();
-        // An integration that is not configured is left out, so the span tree shows only what really ran.
+        List<string> failed = [];
+        // One after another, as the tutorial's; one not configured is left out, so the spans show only what ran.
         foreach (var integration in integrations.Where(i => i.IsConfigured))
         {
             if (!await integration.RunAsync(length, cancellationToken))
@@ -65,12 +65,6 @@ public static class PingApi
     private static ProblemHttpResult DependencyFailed(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Dependency failed", detail: detail);
 
-    private static string RandomText(int length) =>
-        string.Create(length, 0, static (chars, _) =>
-        {
-            for (var i = 0; i < chars.Length; i++)
-            {
-                chars[i] = (char)('a' + Random.Shared.Next(26));
-            }
-        });
+    // The tutorial's random lowercase string of that length.
+    private static string RandomText(int length) => new([.. Enumerable.Range(0, length).Select(_ => (char)('a' + Random.Shared.Next(26)))]);
 }

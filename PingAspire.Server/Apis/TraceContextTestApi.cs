@@ -77,7 +77,7 @@ public static class TraceContextTestApi
         {
             Content = JsonContent.Create(arguments),
         };
-        TraceContextCarrier.InjectInto(request.Headers, span, Baggage.Current);
+        TraceContextCarrier.Inject(span, Baggage.Current, request.Headers);
 
         using var response = await http.SendAsync(request, cancellationToken);
         span?.SetTag("http.response.status_code", (int)response.StatusCode);

@@ -4,9 +4,9 @@ using System.Diagnostics;
 namespace PingAspire.Server.Integrations;
 
 // Faults a learner switches on from the dashboard (the AppHost's commands call Apis/FaultsApi.cs): a dependency made
-// slow, or failing some of its calls. Each injected fault is named on its operation span (pingaspire.fault), so an
-// injected failure is never mistaken for a real one.
-public sealed class Faults
+// slow, or failing some of its calls, inside its operation span. Each injected fault is named on the span
+// (pingaspire.fault), so an injected failure is never mistaken for a real one.
+public sealed class Faults : IOperationLayer
 {
     public const string Attribute = "pingaspire.fault";
 
@@ -16,13 +16,18 @@ public sealed class Faults
 
     public void Clear() => _active.Clear();
 
-    public async Task ApplyAsync(string dependency, Activity? span, CancellationToken cancellationToken)
+    public async Task InvokeAsync(Integration integration, Activity? span, Func<Task> next, CancellationToken cancellationToken)
     {
-        if (!_active.TryGetValue(dependency, out var fault))
+        if (_active.TryGetValue(integration.Name, out var fault))
         {
-            return;
+            await ApplyAsync(integration.Name, fault, span, cancellationToken);
         }
 
+        await next();
+    }
+
+    private static async Task ApplyAsync(string dependency, Fault fault, Activity? span, CancellationToken cancellationToken)
+    {
         if (fault.Latency > TimeSpan.Zero)
         {
             span?.SetTag(Attribute, "latency");

@@ -6,8 +6,8 @@ public static class IntegrationsExtensions
     public static IHostApplicationBuilder AddIntegrations(this IHostApplicationBuilder builder)
     {
         RedisIntegration.AddClient(builder);
-        builder.Services.AddSingleton<Faults>();
-        builder.Services.AddSingleton(IntegrationSettings.From(builder.Configuration));
+        builder.Services.AddSingleton<OperationLayers>();
+        FailureLog.AddFailureLog(builder);
         builder.Services.AddSingleton<Integration, RedisIntegration>();
         builder.Services.AddSingleton<Integration, MongoIntegration>();
         builder.Services.AddSingleton<Integration, SqliteIntegration>();

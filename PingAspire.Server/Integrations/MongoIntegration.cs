@@ -6,8 +6,8 @@ namespace PingAspire.Server.Integrations;
 
 // The tutorial's pymongo_integration: find_one() in db "opentelemetry-tests", collection "tests", with server
 // selection, connect and each socket operation bounded at 2 s so that a dead or stalled MongoDB fails the request quickly.
-public sealed class MongoIntegration(IConfiguration configuration, ILogger<MongoIntegration> logger, Faults faults, IntegrationSettings settings)
-    : Integration("mongo", "mongodb", "find", 1, logger, faults, settings)
+public sealed class MongoIntegration(IConfiguration configuration, OperationLayers layers, FailureLog failureLog)
+    : Integration("mongo", "mongodb", "find", 1, layers, failureLog)
 {
     public const string DatabaseName = "opentelemetry-tests";
     public const string CollectionName = "tests";

@@ -8,9 +8,8 @@ namespace PingAspire.Server.Integrations;
 // trip). One key per request (the tutorial's single "length" key would let concurrent requests read each other's
 // value), expiring so the store stays small.
 // The multiplexer comes from Aspire's Redis client integration, registered only when ConnectionStrings:redis is set.
-public sealed class RedisIntegration(
-    ILogger<RedisIntegration> logger, Faults faults, IntegrationSettings settings, IConnectionMultiplexer? connection = null)
-    : Integration("redis", "redis", "BATCH", 2, logger, faults, settings)
+public sealed class RedisIntegration(OperationLayers layers, FailureLog failureLog, IConnectionMultiplexer? connection = null)
+    : Integration("redis", "redis", "BATCH", 2, layers, failureLog)
 {
     // Each command's bound: a request with Redis slow or away fails within this (tests derive their bounds from it).
     public const int CommandTimeoutMilliseconds = 2000;

@@ -6,8 +6,8 @@ namespace PingAspire.Server.Integrations;
 // The tutorial's sqlalchemy_integration: create tables person and address if missing, then (going further than
 // create_all) write one person and read it back, four statements in one command. SQLite is embedded, so this
 // integration always runs.
-public sealed class SqliteIntegration(IConfiguration configuration, ILogger<SqliteIntegration> logger, Faults faults, IntegrationSettings settings)
-    : Integration("sql", "sqlite", "BATCH", 4, logger, faults, settings)
+public sealed class SqliteIntegration(IConfiguration configuration, OperationLayers layers, FailureLog failureLog)
+    : Integration("sql", "sqlite", "BATCH", 4, layers, failureLog)
 {
     // The AppHost passes ConnectionStrings:sql; run alone, the server keeps its file in the user's own data folder
     // (a shared one in the temp folder would be readonly for everyone but whoever created it first).

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
@@ -15,6 +16,10 @@ public static class ConsistentSampling
     public const string RatioSetting = "LS_TRACES_SAMPLE_RATIO";
 
     private const double TwoTo56 = 72057594037927936d;
+
+    // Read while the host is built: a value that is not a share stops the process at once (Settings.cs).
+    public static double Ratio(IConfiguration configuration) =>
+        configuration.Get(RatioSetting, 1.0, "a number from 0 to 1", ratio => ratio is >= 0 and <= 1);
 
     // Rounding half away from zero, as JavaScript's Math.round does for these (positive) values.
     public static ulong Threshold(double ratio) =>

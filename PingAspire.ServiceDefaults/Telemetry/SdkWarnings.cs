@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 
 namespace PingAspire.ServiceDefaults.Telemetry;
 
-// Every warning of the OpenTelemetry SDK (failed span, log and metric exports, ...) and every span its batch queue had
-// to drop, as log lines, at most one per kind every ReportInterval: losing telemetry is never silent, never a flood.
-// The SDK counts drops itself, on its own meter; failures arrive through its EventSources.
+// Every warning of the OpenTelemetry SDK (failed exports, ...) and every span its batch queues dropped, as log lines, at
+// most one per kind every 10 s: losing telemetry is never silent, never a flood. The SDK's self-diagnostics would write
+// them to a file nobody reads; failures arrive through its EventSources, drops are counted on its own meter.
 public sealed class SdkWarnings : EventListener
 {
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
@@ -29,9 +29,9 @@ public sealed class SdkWarnings : EventListener
                 listener.EnableMeasurementEvents(instrument);
             }
         };
+        // A span the processor did not export is counted with an error.type (queue_full).
         _meters.SetMeasurementEventCallback<long>((_, count, tags, _) =>
         {
-            // Spans the processor did not export carry an error.type (queue_full).
             foreach (var tag in tags)
             {
                 if (tag.Key == "error.type" && Interlocked.Add(ref _dropped, count) > 0 && IsDue("dropped"))
@@ -54,8 +54,7 @@ public sealed class SdkWarnings : EventListener
         }
     }
 
-    // The metrics SDK also warns about every meter of the runtime it does not listen to (System.Runtime, MsQuic...):
-    // by design here (only the process's own Meter is added), so not worth a line.
+    // The metrics SDK also warns about every runtime meter it does not listen to: by design here, not worth a line.
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
         if (_logger is not null && e.EventName != "MetricInstrumentIgnored" && IsDue($"{e.EventSource.Name}/{e.EventId}"))
@@ -76,8 +75,7 @@ public sealed class SdkWarnings : EventListener
 
     private bool IsDue(string kind)
     {
-        var now = DateTime.UtcNow;
-        var next = _nextReport.GetOrAdd(kind, DateTime.MinValue);
+        var (now, next) = (DateTime.UtcNow, _nextReport.GetOrAdd(kind, DateTime.MinValue));
         return now >= next && _nextReport.TryUpdate(kind, now + ReportInterval, next);
     }
 

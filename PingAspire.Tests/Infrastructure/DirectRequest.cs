@@ -8,7 +8,7 @@ namespace PingAspire.Tests.Infrastructure;
 public sealed class DirectRequest
 {
     // The baggage entry the server shows on its span.
-    public const string MarkerKey = TraceContextCarrier.ClientRunIdKey;
+    public const string MarkerKey = ClientRunId.BaggageKey;
 
     public string Marker { get; } = Guid.NewGuid().ToString("N");
 
