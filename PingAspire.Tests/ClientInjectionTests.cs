@@ -37,15 +37,18 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         ActivitySource.AddActivityListener(_listener);
     }
 
+    // Flags 03: sampled, and (W3C Trace Context Level 2, since System.Diagnostics.DiagnosticSource 11) "random": a root's
+    // trace id is random in its rightmost 7 bytes, what consistent sampling reads (ConsistentSampling.cs).
+    // https://www.w3.org/TR/trace-context-2/#random-trace-id-flag
     [Fact]
-    public async Task TraceparentCarriesTheClientSpanIdsAndTheSampledFlag()
+    public async Task TraceparentCarriesTheClientSpanIdsTheSampledAndTheRandomFlag()
     {
         await PingAsync(propagate: true);
 
         var span = Assert.Single(_clientSpans);
         Assert.Equal(200, span.GetTagItem("http.response.status_code"));
         var headers = Assert.Single(_server.Requests).Headers;
-        Assert.Equal($"00-{span.TraceId}-{span.SpanId}-01", headers["traceparent"].ToString());
+        Assert.Equal($"00-{span.TraceId}-{span.SpanId}-03", headers["traceparent"].ToString());
         Assert.False(headers.ContainsKey("tracestate"));
         Assert.False(headers.ContainsKey("baggage"));
     }
@@ -63,7 +66,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
         var span = Assert.Single(_clientSpans);
         var headers = Assert.Single(_server.Requests).Headers;
         Assert.Equal(parent.TraceId, span.TraceId);
-        Assert.Equal($"00-{parent.TraceId}-{span.SpanId}-01", headers["traceparent"].ToString());
+        Assert.Equal($"00-{parent.TraceId}-{span.SpanId}-03", headers["traceparent"].ToString());
         Assert.Equal("vendor=opaque-value", headers["tracestate"].ToString());
         Assert.Equal($"{ClientRunId.BaggageKey}=run-7", headers["baggage"].ToString());
     }

@@ -78,6 +78,22 @@ public sealed class JsClientTests(AppHostFixture shared, InjectionOffAppHost inj
         Assert.All(dashboard.Spans.ExportHeaders, h => Assert.Equal(("dashboard-key", false), (h["x-otlp-api-key"], h.ContainsKey("lightstep-access-token"))));
     }
 
+    // The C# client's new traces carry W3C Level 2's random flag (flags 03: ClientInjectionTests); OpenTelemetry JS
+    // does not set it (01). Both trace ids are random all the same: the server and consistent sampling read only the id.
+    [Fact]
+    public async Task TheJavaScriptClientSendsTheSampledFlagWithoutTheRandomOne()
+    {
+        NodeJs.SkipWithoutNode();
+        await using var server = await HeaderRecordingServer.StartAsync();
+        var start = NodeJs.Client(server: server);
+        start.Environment["JsClient__Count"] = "1";
+
+        using var client = Process.Start(start)!;
+        await client.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Timeouts.ClientFinishes, TestContext.Current.CancellationToken);
+
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", Assert.Single(server.Requests).Headers["traceparent"].ToString());
+    }
+
     // SIGTERM (the orchestrator's stop) ends the wait at once and flushes what was ended, within the 5 s budget.
     [Fact]
     public async Task OnSigtermTheJavaScriptClientStopsWaitingAndFlushesAtOnce()
