@@ -35,6 +35,7 @@ builder.AddProject<Projects.PingAspire_Client>(ServiceNames.Client)
     .WithReference(server)
     .WaitFor(server);
 
-Console.WriteLine($"  jsclient: {builder.AddJsClient(server)}");
+var (_, jsClientRunsOn) = builder.AddJsClient(server);
+Console.WriteLine($"  jsclient: {jsClientRunsOn}");
 
 builder.Build().Run();

@@ -8,16 +8,18 @@ namespace PingAspire.AppHost;
 // JsClient:Enabled=false leaves it out; so does a machine without Node.js.
 public static class JsClient
 {
-    public static string AddJsClient(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> server)
+    // The client's resource where it runs, and how it runs (or why not), for the AppHost's start-up lines.
+    public static (IResourceBuilder<ExecutableResource>? JsClient, string Description) AddJsClient(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> server)
     {
         if (!builder.Configuration.GetValue("JsClient:Enabled", true))
         {
-            return "off (JsClient:Enabled=false)";
+            return (null, "off (JsClient:Enabled=false)");
         }
 
         if (ProgramsOnPath.Find("node") is not { } node || ProgramsOnPath.Find("npm") is not { } npm)
         {
-            return "off (Node.js is not installed: no node and npm on PATH)";
+            return (null, "off (Node.js is not installed: no node and npm on PATH)");
         }
 
         var directory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "PingAspire.JsClient"));
@@ -31,10 +33,10 @@ public static class JsClient
         {
             var (command, args) = NpmCi(npm, OperatingSystem.IsWindows());
             client.WaitForCompletion(builder.AddExecutable($"{ServiceNames.JsClient}-install", command, directory, args));
-            return "Node.js (npm ci first)";
+            return (client, "Node.js (npm ci first)");
         }
 
-        return "Node.js";
+        return (client, "Node.js");
     }
 
     // On Windows npm is npm.cmd, a batch file: only cmd.exe runs it.

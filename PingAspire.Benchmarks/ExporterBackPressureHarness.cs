@@ -14,7 +14,7 @@ public static class ExporterBackPressureHarness
 
     public static async Task<int> RunAsync()
     {
-        await using var healthy = await OtlpReceiver.StartAsync(keepSpans: false);
+        await using var healthy = await OtlpReceiver.StartAsync(keepTelemetry: false);
         using var stalled = new BlackHoleListener();
         using var dependencies = new Dependencies();
         var table = new Table("OTLP endpoint", "req/s", "p50 ms", "p99 ms", "p99 ÷ healthy", "managed heap growth MiB", "RSS growth MiB", "dropped spans");

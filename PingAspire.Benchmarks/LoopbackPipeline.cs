@@ -15,7 +15,7 @@ public sealed class LoopbackPipeline(OtlpReceiver sink, TelemetryLifetime pipeli
     // With a sink of its own, in this process (a sink that accepts and discards).
     public static LoopbackPipeline Start()
     {
-        var sink = OtlpReceiver.StartAsync(keepSpans: false).GetAwaiter().GetResult();
+        var sink = OtlpReceiver.StartAsync(keepTelemetry: false).GetAwaiter().GetResult();
         return new LoopbackPipeline(sink, Build(sink.Endpoint));
     }
 

@@ -38,7 +38,7 @@ public static class PieceCpu
     public static async Task<int> PrintAsync()
     {
         ProcessCpu.PinThisProcessToTheLoadCore();
-        await using var sink = await OtlpReceiver.StartAsync(keepSpans: false);
+        await using var sink = await OtlpReceiver.StartAsync(keepTelemetry: false);
         foreach (var (piece, cpu) in await MeasureAllAsync(sink.Endpoint))
         {
             Console.WriteLine($"{piece}: {cpu:0.00} µs CPU");

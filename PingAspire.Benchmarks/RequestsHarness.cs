@@ -58,7 +58,7 @@ public static class RequestsHarness
 
         // The servers on a core of their own; wrk, the sink (this process) and the rest on the other.
         ProcessCpu.PinThisProcessToTheLoadCore();
-        await using var sink = await OtlpReceiver.StartAsync(keepSpans: false);
+        await using var sink = await OtlpReceiver.StartAsync(keepTelemetry: false);
         using var dependencies = new Dependencies();
         // Each variant's windows, each with off's of the same seconds.
         var measured = new Dictionary<(string Endpoint, string Variant), List<(WrkResult Self, WrkResult Off)>>();

@@ -10,15 +10,15 @@ namespace PingAspire.TestSupport;
 
 // A real OTLP/gRPC endpoint (traces, logs, metrics) on a free loopback port: the tests' oracle. The projects export to it exactly as
 // they would to the Aspire dashboard or to Lightstep, so what the tests see is what went over the wire.
-public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDisposable
+public sealed class OtlpReceiver(WebApplication app, TelemetryStore spans) : IAsyncDisposable
 {
     public Uri Endpoint { get; } = app.ListeningAddress();
 
-    public SpanStore Spans => spans;
+    public TelemetryStore Telemetry => spans;
 
     // responseDelay > 0 makes a slow backend: every export is answered only after that long.
-    // keepSpans = false makes a sink that accepts and discards (for benchmarks: no memory of its own grows).
-    public static async Task<OtlpReceiver> StartAsync(TimeSpan responseDelay = default, bool keepSpans = true)
+    // keepTelemetry = false makes a sink that accepts and discards (for benchmarks: no memory of its own grows).
+    public static async Task<OtlpReceiver> StartAsync(TimeSpan responseDelay = default, bool keepTelemetry = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -26,9 +26,9 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        var spans = new SpanStore();
+        var spans = new TelemetryStore();
         builder.Services.AddSingleton(spans);
-        builder.Services.AddSingleton(new Behaviour(responseDelay, keepSpans));
+        builder.Services.AddSingleton(new Behaviour(responseDelay, keepTelemetry));
 
         var app = builder.Build();
         app.MapGrpcService<TraceServiceEndpoint>();
@@ -42,7 +42,7 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
 
     private sealed record Behaviour(TimeSpan ResponseDelay, bool KeepSpans);
 
-    private sealed class TraceServiceEndpoint(SpanStore spans, Behaviour behaviour) : TraceService.TraceServiceBase
+    private sealed class TraceServiceEndpoint(TelemetryStore spans, Behaviour behaviour) : TraceService.TraceServiceBase
     {
         public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
         {
@@ -60,7 +60,7 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
         }
     }
 
-    private sealed class LogsServiceEndpoint(SpanStore spans, Behaviour behaviour) : LogsService.LogsServiceBase
+    private sealed class LogsServiceEndpoint(TelemetryStore spans, Behaviour behaviour) : LogsService.LogsServiceBase
     {
         public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
         {
@@ -73,7 +73,7 @@ public sealed class OtlpReceiver(WebApplication app, SpanStore spans) : IAsyncDi
         }
     }
 
-    private sealed class MetricsServiceEndpoint(SpanStore spans, Behaviour behaviour) : MetricsService.MetricsServiceBase
+    private sealed class MetricsServiceEndpoint(TelemetryStore spans, Behaviour behaviour) : MetricsService.MetricsServiceBase
     {
         public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
         {

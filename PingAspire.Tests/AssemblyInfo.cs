@@ -1,4 +1,4 @@
-using PingAspire.Tests;
+using PingAspire.Tests.Infrastructure;
 using Xunit.Sdk;
 using Xunit.v3;
 

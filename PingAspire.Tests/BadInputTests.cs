@@ -26,7 +26,7 @@ public sealed class BadInputTests(AppHostFixture shared)
         }).ToArray();
         var statuses = new int[cases.Length];
         using var http = shared.AppHost.CreateServerClient();
-        var telemetry = shared.AppHost.Dashboard.Spans;
+        var telemetry = shared.AppHost.DashboardReceiver.Telemetry;
         var logsBefore = telemetry.Logs.Count;
 
         await Parallel.ForAsync(0, cases.Length,
@@ -54,7 +54,7 @@ public sealed class BadInputTests(AppHostFixture shared)
         await telemetry.WaitForTwoMoreExportsAsync(ServiceNames.Server, "the fuzz");
         // Only the records of the fuzz's own requests: other tests on the shared AppHost make the server log errors on
         // purpose (the W3C tests' call to a closed port), and theirs arrive while the fuzz runs.
-        var fuzzTraces = telemetry.All
+        var fuzzTraces = telemetry.Spans
             .Where(s => s.ServiceName == ServiceNames.Server && s.Attributes.GetValueOrDefault("url.path") == "/redis/1")
             .Select(s => s.TraceId).ToHashSet();
         Assert.NotEmpty(fuzzTraces);
@@ -88,11 +88,11 @@ public sealed class BadInputTests(AppHostFixture shared)
         var after = new DirectRequest();
         using (await after.SendAsync(http, "/redis/1"))
         {
-            await after.ServerSpanAsync(shared.AppHost.Dashboard.Spans);
+            await after.ServerSpanAsync(shared.AppHost.DashboardReceiver.Telemetry);
         }
 
-        Assert.DoesNotContain(shared.AppHost.Dashboard.Spans.All, s => s.TraceId == traceId);
-        Assert.DoesNotContain(shared.AppHost.Dashboard.Spans.All, s => s.Kind == TestSupport.Otlp.Span.Types.SpanKind.Server && s.Attributes.GetValueOrDefault("http.response.status_code") == "431");
+        Assert.DoesNotContain(shared.AppHost.DashboardReceiver.Telemetry.Spans, s => s.TraceId == traceId);
+        Assert.DoesNotContain(shared.AppHost.DashboardReceiver.Telemetry.Spans, s => s.Kind == TestSupport.Otlp.Span.Types.SpanKind.Server && s.Attributes.GetValueOrDefault("http.response.status_code") == "431");
     }
 
     // A third each: printable garbage, a valid value with a few mutations, and an oversized (but under the limit) one.

@@ -56,8 +56,8 @@ public sealed class ConsistentSamplingTests(AppHostFixture fixture)
     {
         NodeJs.SkipWithoutNode();
         await fixture.AppHost.WaitForClientToFinishAsync();
-        var dashboard = fixture.AppHost.Dashboard.Spans;
-        var clients = dashboard.All.Where(s => s.Kind == TestSupport.Otlp.Span.Types.SpanKind.Client && s.Name == TraceQueries.ClientSpan
+        var dashboard = fixture.AppHost.DashboardReceiver.Telemetry;
+        var clients = dashboard.Spans.Where(s => s.Kind == TestSupport.Otlp.Span.Types.SpanKind.Client && s.Name == TraceQueries.ClientSpan
             && s.ServiceName is ServiceNames.Client or ServiceNames.JsClient).ToList();
         Assert.Equal(2 * AppHostFixture.RequestCount, clients.Count);
         // Each client request is whole at the dashboard: its span, the server's, two integrations, two operations.
@@ -69,7 +69,7 @@ public sealed class ConsistentSamplingTests(AppHostFixture fixture)
 
         var threshold = ConsistentSampling.Threshold(AppHostFixture.LightstepSampleRatio);
         var kept = traces.Keys.Where(id => ConsistentSampling.Keeps(ActivityTraceId.CreateFromString(id), threshold)).ToHashSet();
-        var lightstep = await fixture.Lightstep.Spans.WaitForAsync(spans =>
+        var lightstep = await fixture.Lightstep.Telemetry.WaitForAsync(spans =>
             kept.All(id => spans.Count(s => s.TraceId == id) == 6) ? spans : null,
             Timeouts.SpansArrive, $"the {kept.Count} kept traces, whole, at Lightstep");
 
@@ -92,7 +92,7 @@ public sealed class ConsistentSamplingTests(AppHostFixture fixture)
     public async Task LightstepsMetricsAndLogsAreNotSampled()
     {
         await fixture.AppHost.WaitForClientToFinishAsync();
-        var lightstep = fixture.Lightstep.Spans;
+        var lightstep = fixture.Lightstep.Telemetry;
         var expected = NodeJs.IsAvailable ? 2 * AppHostFixture.RequestCount : AppHostFixture.RequestCount;
 
         await lightstep.WaitUntilAsync(() => lightstep.MetricPoints.LastOrDefault(p =>

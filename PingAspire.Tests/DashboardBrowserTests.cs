@@ -36,7 +36,7 @@ public sealed class DashboardBrowserTests
         await using var browser = await BrowserSession.LoginAsync(app);
         var page = browser.Page;
 
-        var trace = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Unset);
+        var trace = await CompleteTraceAsync(lightstep.Telemetry, s => s.StatusCode == Status.Types.StatusCode.Unset);
         await page.GotoAsync(new Uri(app.DashboardLoginUrl, "/traces").ToString());
         await Expect(page.GetByText("GET /ping").First);
         await SaveScreenshotAsync(page, "trace-list.png");
@@ -54,7 +54,7 @@ public sealed class DashboardBrowserTests
         await SaveScreenshotAsync(page, "trace-detail.png");
 
         // One trace across two languages: the JavaScript client's span above the C# server's.
-        var mixed = await CompleteTraceAsync(lightstep.Spans, s => s.StatusCode == Status.Types.StatusCode.Unset, client: ServiceNames.JsClient);
+        var mixed = await CompleteTraceAsync(lightstep.Telemetry, s => s.StatusCode == Status.Types.StatusCode.Unset, client: ServiceNames.JsClient);
         await OpenTraceAsync(page, app, mixed);
         await Expect(page.GetByText(ServiceNames.JsClient, new() { Exact = true }).First);
         await Expect(page.GetByText(ServiceNames.Server, new() { Exact = true }).First);
@@ -63,10 +63,10 @@ public sealed class DashboardBrowserTests
         await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
         // The failed request whose warning was logged (the log is throttled: not every failure writes one), once its
         // six spans have arrived. Lightstep's receiver gets the log records too.
-        var warning = await lightstep.Spans.WaitUntilAsync(
-            () => lightstep.Spans.Logs.FirstOrDefault(l => l.Body.Contains("redis failed", StringComparison.Ordinal)),
+        var warning = await lightstep.Telemetry.WaitUntilAsync(
+            () => lightstep.Telemetry.Logs.FirstOrDefault(l => l.Body.Contains("redis failed", StringComparison.Ordinal)),
             Timeouts.SpansArrive, "the 'redis failed' warning");
-        var failed = await lightstep.Spans.WaitForAsync(all => all.Count(s => s.TraceId == warning.TraceId) == 6 ? warning.TraceId : null,
+        var failed = await lightstep.Telemetry.WaitForAsync(all => all.Count(s => s.TraceId == warning.TraceId) == 6 ? warning.TraceId : null,
             Timeouts.SpansArrive, "the six spans of the failed request");
         await OpenTraceAsync(page, app, failed);
         await page.GetByText("server redis operation", new() { Exact = true }).First.ClickAsync();
@@ -100,7 +100,7 @@ public sealed class DashboardBrowserTests
             ["Client:IntervalSeconds=1", "Server:IncomingTraceContext=restart", "LS_ACCESS_TOKEN=browser-test", $"LS_SATELLITE_URL={lightstep.Endpoint}"],
             configure: null,
             realDashboard: true);
-        var server = await lightstep.Spans.WaitForAsync(all =>
+        var server = await lightstep.Telemetry.WaitForAsync(all =>
             all.ServerPings().FirstOrDefault(s => s.Links.Count == 1 && all.Count(t => t.TraceId == s.TraceId) == 5),
             Timeouts.SpansArrive, "a restarted server trace, complete, with its link");
 
@@ -119,7 +119,7 @@ public sealed class DashboardBrowserTests
     }
 
     // A client trace whose six spans (client, server, two integrations, two operations) have all been exported.
-    private static async Task<string> CompleteTraceAsync(SpanStore spans, Func<ReceivedSpan, bool> clientSpan, string client = ServiceNames.Client) =>
+    private static async Task<string> CompleteTraceAsync(TelemetryStore spans, Func<ReceivedSpan, bool> clientSpan, string client = ServiceNames.Client) =>
         await spans.WaitForAsync(all => all.Where(s => s.ServiceName == client && s.Name == TraceQueries.ClientSpan).Where(clientSpan)
             .Select(c => c.TraceId)
             .FirstOrDefault(id => all.Count(s => s.TraceId == id) == 6), Timeouts.SpansArrive, "a complete client trace");

@@ -18,7 +18,7 @@ public sealed class DashboardSignalsTests(AppHostFixture fixture)
     // and 498.6 ms. A normal operation takes a few milliseconds, so this still tells a slowed one apart.
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromMilliseconds(10);
 
-    private SpanStore Telemetry => fixture.AppHost.Dashboard.Spans;
+    private TelemetryStore Telemetry => fixture.AppHost.DashboardReceiver.Telemetry;
 
     [Theory]
     [InlineData("redis")]

@@ -189,8 +189,8 @@ public sealed class DependencyFaultTests(FaultsAppHost fixture)
 
     private static async Task<IReadOnlyList<ReceivedSpan>> TraceOfAsync(PingAppHost app, DirectRequest request, int expectedSpans)
     {
-        var server = await request.ServerSpanAsync(app.Dashboard.Spans);
-        return await app.Dashboard.Spans.WaitForTraceAsync(server.TraceId, expectedSpans, $"{expectedSpans} spans of the failed request");
+        var server = await request.ServerSpanAsync(app.DashboardReceiver.Telemetry);
+        return await app.DashboardReceiver.Telemetry.WaitForTraceAsync(server.TraceId, expectedSpans, $"{expectedSpans} spans of the failed request");
     }
 
     // Recovery is the multiplexer reconnecting in the background: poll with a deadline.

@@ -20,7 +20,7 @@ public sealed class HermeticEnvironmentTests(OutsideSettingsAppHost fixture)
         await app.WaitForClientToFinishAsync();
         // The client has exited (its provider flushed every exporter it had) and the server's span reached the
         // test's receiver: any stray exporter of either process has had its chance to connect by now.
-        await app.Dashboard.Spans.WaitForAsync(spans => spans.ClientPings().Any() && spans.ServerPings().Any() ? spans : null,
+        await app.DashboardReceiver.Telemetry.WaitForAsync(spans => spans.ClientPings().Any() && spans.ServerPings().Any() ? spans : null,
             Timeouts.SpansArrive, "the client's and the server's spans at the test's own receiver");
 
         // An in-process host (as ClientInjectionTests builds) reads the environment too: record a span, stop.
@@ -41,9 +41,9 @@ public sealed class HermeticEnvironmentTests(OutsideSettingsAppHost fixture)
     [Fact]
     public async Task TheAppHostsUserSecretsReachBothProjects()
     {
-        await fixture.Lightstep.Spans.WaitForAsync(all => all.ClientPings().Any() && all.ServerPings().Any() ? all : null,
+        await fixture.Lightstep.Telemetry.WaitForAsync(all => all.ClientPings().Any() && all.ServerPings().Any() ? all : null,
             Timeouts.SpansArrive, "client and server spans at the Lightstep endpoint named in the user secrets");
 
-        Assert.All(fixture.Lightstep.Spans.ExportHeaders, headers => Assert.Equal(fixture.UserSecretToken, headers["lightstep-access-token"]));
+        Assert.All(fixture.Lightstep.Telemetry.ExportHeaders, headers => Assert.Equal(fixture.UserSecretToken, headers["lightstep-access-token"]));
     }
 }

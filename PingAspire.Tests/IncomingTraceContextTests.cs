@@ -13,20 +13,20 @@ public sealed class IncomingTraceContextTests(OutsideSettingsAppHost fixture)
     private const string CallerTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string CallerSpanId = "00f067aa0ba902b7";
 
-    private SpanStore Spans => fixture.AppHost.Dashboard.Spans;
+    private TelemetryStore Telemetry => fixture.AppHost.DashboardReceiver.Telemetry;
 
     [Fact]
     public async Task TheServerSpanIsANewRootLinkedToTheClientsSpanWithoutItsBaggage()
     {
-        var client = await Spans.WaitForAsync(spans => spans.ClientPings().FirstOrDefault(), Timeouts.SpansArrive, "the client's span");
-        var server = await Spans.WaitForServerSpanAsync(s => s.Links.Contains((client.TraceId, client.SpanId)), "the server span linked to the client's");
+        var client = await Telemetry.WaitForAsync(spans => spans.ClientPings().FirstOrDefault(), Timeouts.SpansArrive, "the client's span");
+        var server = await Telemetry.WaitForServerSpanAsync(s => s.Links.Contains((client.TraceId, client.SpanId)), "the server span linked to the client's");
 
         Assert.Equal("", server.ParentSpanId);
         Assert.NotEqual(client.TraceId, server.TraceId);
         Assert.Equal((client.TraceId, client.SpanId), Assert.Single(server.Links));
         // The client sent its run id as baggage: a restarted context applies none of it.
         Assert.False(server.Attributes.ContainsKey(DirectRequest.MarkerKey));
-        var trace = await Spans.WaitForTraceAsync(server.TraceId, 5, "the restarted trace: server span, two integrations, two operations");
+        var trace = await Telemetry.WaitForTraceAsync(server.TraceId, 5, "the restarted trace: server span, two integrations, two operations");
         Assert.Equal(2, trace.ChildrenOf(server).Count());
     }
 
@@ -57,6 +57,6 @@ public sealed class IncomingTraceContextTests(OutsideSettingsAppHost fixture)
         using var response = await new DirectRequest().With("traceparent", traceparent).With("baggage", "k=v")
             .SendAsync(fixture.AppHost.CreateServerClient(), path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await Spans.WaitForServerSpanAsync(s => s.Attributes.GetValueOrDefault("url.path") == path, $"the server span of {path}");
+        return await Telemetry.WaitForServerSpanAsync(s => s.Attributes.GetValueOrDefault("url.path") == path, $"the server span of {path}");
     }
 }

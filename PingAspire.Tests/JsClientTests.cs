@@ -20,7 +20,7 @@ public sealed class JsClientTests(AppHostFixture shared, InjectionOffAppHost inj
         NodeJs.SkipWithoutNode();
         var app = shared.AppHost;
 
-        var (client, server) = await app.Dashboard.Spans.WaitForAsync(spans =>
+        var (client, server) = await app.DashboardReceiver.Telemetry.WaitForAsync(spans =>
             (from c in JsPings(spans)
              from s in spans.ServerPings()
              where s.ParentSpanId == c.SpanId && s.TraceId == c.TraceId
@@ -41,9 +41,9 @@ public sealed class JsClientTests(AppHostFixture shared, InjectionOffAppHost inj
         var app = injectionOff.AppHost;
 
         // The JavaScript client's spans, and as many parentless server spans: its requests, arrived without context.
-        var clientSpans = await app.Dashboard.Spans.WaitForAsync(spans => JsPings(spans).Count() == Requests ? JsPings(spans).ToList() : null,
+        var clientSpans = await app.DashboardReceiver.Telemetry.WaitForAsync(spans => JsPings(spans).Count() == Requests ? JsPings(spans).ToList() : null,
             Timeouts.ClientFinishes, $"{Requests} JavaScript client spans");
-        var roots = await app.Dashboard.Spans.WaitForAsync(spans =>
+        var roots = await app.DashboardReceiver.Telemetry.WaitForAsync(spans =>
             spans.ServerPings().Count(s => s.ParentSpanId == "") >= Requests ? spans.ServerPings().ToList() : null,
             Timeouts.SpansArrive, "the server spans of the JavaScript client's requests");
 
@@ -72,10 +72,10 @@ public sealed class JsClientTests(AppHostFixture shared, InjectionOffAppHost inj
         await client.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Timeouts.ClientFinishes, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, client.ExitCode);
-        Assert.Single(lightstep.Spans.All, s => s.Name == "GET /ping");
-        Assert.Single(dashboard.Spans.All, s => s.Name == "GET /ping");
-        Assert.All(lightstep.Spans.ExportHeaders, h => Assert.Equal(("js-token", false), (h["lightstep-access-token"], h.ContainsKey("x-otlp-api-key"))));
-        Assert.All(dashboard.Spans.ExportHeaders, h => Assert.Equal(("dashboard-key", false), (h["x-otlp-api-key"], h.ContainsKey("lightstep-access-token"))));
+        Assert.Single(lightstep.Telemetry.Spans, s => s.Name == "GET /ping");
+        Assert.Single(dashboard.Telemetry.Spans, s => s.Name == "GET /ping");
+        Assert.All(lightstep.Telemetry.ExportHeaders, h => Assert.Equal(("js-token", false), (h["lightstep-access-token"], h.ContainsKey("x-otlp-api-key"))));
+        Assert.All(dashboard.Telemetry.ExportHeaders, h => Assert.Equal(("dashboard-key", false), (h["x-otlp-api-key"], h.ContainsKey("lightstep-access-token"))));
     }
 
     // The C# client's new traces carry W3C Level 2's random flag (flags 03: ClientInjectionTests); OpenTelemetry JS
@@ -119,7 +119,7 @@ public sealed class JsClientTests(AppHostFixture shared, InjectionOffAppHost inj
         await client.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Timeouts.Request, TestContext.Current.CancellationToken);
         Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(5) + StopMargin, $"stopped after {stopped.Elapsed.TotalSeconds:0.0} s of a 600 s wait");
         Assert.Equal(0, client.ExitCode);
-        Assert.Single(dashboard.Spans.All, s => s.Name == "GET /ping");
+        Assert.Single(dashboard.Telemetry.Spans, s => s.Name == "GET /ping");
         Assert.NotNull(await firstLine);
     }
 

@@ -17,12 +17,12 @@ public sealed class ManualPropagationTests(InjectionOffAppHost fixture)
     {
         var app = fixture.AppHost;
         await app.WaitForClientToFinishAsync();
-        var clientSpans = app.Dashboard.Spans.All.ClientPings().ToList();
+        var clientSpans = app.DashboardReceiver.Telemetry.Spans.ClientPings().ToList();
         Assert.Equal(RequestCount, clientSpans.Count);
 
         // The JavaScript client (its inject off too, where Node.js runs) calls /ping as often.
         var requests = app.HasResource(ServiceNames.JsClient) ? 2 * RequestCount : RequestCount;
-        var serverSpans = await app.Dashboard.Spans.WaitForAsync(spans =>
+        var serverSpans = await app.DashboardReceiver.Telemetry.WaitForAsync(spans =>
             spans.ServerPings().Count() >= requests ? spans.ServerPings().ToList() : null,
             Timeouts.SpansArrive, $"the server spans of all {requests} requests");
         Assert.Equal(requests, serverSpans.Count);
@@ -41,16 +41,16 @@ public sealed class ManualPropagationTests(InjectionOffAppHost fixture)
     {
         var app = fixture.AppHost;
         await app.WaitForClientToFinishAsync();
-        var dashboard = app.Dashboard.Spans;
+        var dashboard = app.DashboardReceiver.Telemetry;
         await dashboard.WaitUntilAsync(() =>
             new[] { ServiceNames.Client, ServiceNames.Server }.All(service =>
-                dashboard.All.Any(s => s.ServiceName == service)
+                dashboard.Spans.Any(s => s.ServiceName == service)
                 && dashboard.Logs.Any(l => l.Resource["service.name"] == service)
                 && dashboard.MetricPoints.Any(p => p.Resource["service.name"] == service)) ? dashboard : null,
             Timeouts.SpansArrive, "spans, logs and metrics of client and server at the dashboard endpoint");
 
         await app.WaitForLogLinesAsync(ServiceNames.Server, "Lightstep export is off");
         await app.WaitForLogLinesAsync(ServiceNames.Client, "Lightstep export is off");
-        Assert.Empty(fixture.Lightstep.Spans.ExportedText);
+        Assert.Empty(fixture.Lightstep.Telemetry.ExportedText);
     }
 }

@@ -56,23 +56,6 @@ public sealed class MongoIntegrationTests : IDisposable
         Assert.Equal(ActivityStatusCode.Unset, server.Span("server mongo operation").Status);
     }
 
-    // An empty file opened read-only: a valid, empty SQLite database that refuses every write.
-    [Fact]
-    public async Task AnUnwritableSqliteFileFailsTheSqlIntegrationOnly()
-    {
-        await File.WriteAllBytesAsync(_sqliteFile, [], TestContext.Current.CancellationToken);
-        using var server = new InProcessIntegrations(("ConnectionStrings:sql", $"Data Source={_sqliteFile};Mode=ReadOnly"));
-
-        var result = await PingApi.PingAsync(server.All, TestContext.Current.CancellationToken);
-
-        var problem = Assert.IsType<ProblemHttpResult>(result.Result);
-        Assert.Equal((503, "Failed: sql."), (problem.StatusCode, problem.ProblemDetails.Detail));
-        var operation = server.Span("server sql operation");
-        Assert.Equal(ActivityStatusCode.Error, operation.Status);
-        Assert.Equal("Microsoft.Data.Sqlite.SqliteException", operation.GetTagItem("error.type"));
-        Assert.Contains("readonly", operation.StatusDescription, StringComparison.OrdinalIgnoreCase);
-    }
-
     public void Dispose()
     {
         _stalledMongo.Dispose();

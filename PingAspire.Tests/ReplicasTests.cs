@@ -26,7 +26,7 @@ public sealed class ReplicasTests(InjectionOffAppHost fixture)
         }
 
         var markers = requests.Select(r => r.Marker).ToHashSet();
-        var served = await app.Dashboard.Spans.WaitForAsync(spans =>
+        var served = await app.DashboardReceiver.Telemetry.WaitForAsync(spans =>
         {
             var ours = spans.ServerPings(route: "/sql/{length}").Where(s => markers.Contains(s.Attributes.GetValueOrDefault(DirectRequest.MarkerKey) ?? "")).ToList();
             return ours.Count == Requests ? ours : null;

@@ -11,7 +11,7 @@ namespace PingAspire.Tests;
 // What the server answers and records for each endpoint, on the shared AppHost (Redis on Garnet, SQLite, no MongoDB).
 public sealed class ServerRequestTests(AppHostFixture fixture)
 {
-    private SpanStore Spans => fixture.AppHost.Dashboard.Spans;
+    private TelemetryStore Telemetry => fixture.AppHost.DashboardReceiver.Telemetry;
 
     [Theory]
     [InlineData("/redis/{0}", "redis")]
@@ -24,7 +24,7 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Matches("^[a-z]{37}$", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
-        var server = await request.ServerSpanAsync(Spans);
+        var server = await request.ServerSpanAsync(Telemetry);
         Assert.Equal($"GET {string.Format(route, "{length}")}", server.Name);
         Assert.Equal(string.Format(route, "{length}"), server.Attributes["http.route"]);
         // The attributes the conventions want at creation (ServerSpan.cs gives them to StartActivity), as the client sent them.
@@ -34,7 +34,7 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         Assert.Equal(client.Scheme, server.Attributes["url.scheme"]);
         Assert.Equal(client.Host, server.Attributes["server.address"]);
         Assert.Equal(client.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), server.Attributes["server.port"]);
-        var trace = await Spans.WaitForTraceAsync(server.TraceId, 3, "server span, integration span and operation span");
+        var trace = await Telemetry.WaitForTraceAsync(server.TraceId, 3, "server span, integration span and operation span");
         var integrationSpan = trace.SingleChild(server, $"{integration}_integration");
         trace.SingleChild(integrationSpan, $"server {integration} operation");
     }
@@ -57,7 +57,7 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         Assert.Contains(length, problem?.Detail, StringComparison.Ordinal);
 
         // A 4xx is the caller's error: recorded on the span, but the span is not marked failed.
-        var span = await request.ServerSpanAsync(Spans);
+        var span = await request.ServerSpanAsync(Telemetry);
         // The 32-hex trace id, as the dashboard's and Lightstep's trace search take it.
         Assert.Equal(span.TraceId, problem?.TraceId);
         Assert.Equal("400", span.Attributes["http.response.status_code"]);
@@ -73,7 +73,7 @@ public sealed class ServerRequestTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var problem = await response.ReadProblemAsync();
         Assert.Contains("mongo is not configured", problem?.Detail, StringComparison.Ordinal);
-        var span = await request.ServerSpanAsync(Spans);
+        var span = await request.ServerSpanAsync(Telemetry);
         Assert.Equal(Status.Types.StatusCode.Error, span.StatusCode);
         Assert.Equal("503", span.Attributes["error.type"]);
         Assert.Equal(span.TraceId, problem?.TraceId);

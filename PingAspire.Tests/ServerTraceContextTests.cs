@@ -11,7 +11,7 @@ public sealed class ServerTraceContextTests(AppHostFixture fixture)
     private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
     private const string ParentId = "b7ad6b7169203331";
 
-    private SpanStore Spans => fixture.AppHost.Dashboard.Spans;
+    private TelemetryStore Telemetry => fixture.AppHost.DashboardReceiver.Telemetry;
 
     [Fact]
     public async Task ValidTraceparentMakesTheServerSpanItsChild()
@@ -22,7 +22,7 @@ public sealed class ServerTraceContextTests(AppHostFixture fixture)
         using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), "/ping");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var span = await Spans.WaitForServerSpanAsync(s => s.TraceId == traceId, "the server span in the sent trace");
+        var span = await Telemetry.WaitForServerSpanAsync(s => s.TraceId == traceId, "the server span in the sent trace");
         Assert.Equal(ParentId, span.ParentSpanId);
         Assert.True(span.HasRemoteParent);
     }
@@ -38,7 +38,7 @@ public sealed class ServerTraceContextTests(AppHostFixture fixture)
             .SendAsync(fixture.AppHost.CreateServerClient(), "/ping");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var span = await Spans.WaitForServerSpanAsync(s => s.TraceId == traceId, "the server span in the sent trace");
+        var span = await Telemetry.WaitForServerSpanAsync(s => s.TraceId == traceId, "the server span in the sent trace");
         Assert.Equal("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", span.TraceState);
         Assert.Equal("run-42", span.Attributes[DirectRequest.MarkerKey]);
     }
@@ -70,7 +70,7 @@ public sealed class ServerTraceContextTests(AppHostFixture fixture)
         using var response = await request.SendAsync(fixture.AppHost.CreateServerClient(), "/ping");
 
         Assert.True(HttpStatusCode.OK == response.StatusCode, $"{@case}: {response.StatusCode}");
-        var span = await request.ServerSpanAsync(Spans);
+        var span = await request.ServerSpanAsync(Telemetry);
         Assert.Equal("", span.ParentSpanId);
         Assert.NotEqual(TraceId, span.TraceId);
         Assert.False(span.HasRemoteParent);

@@ -23,11 +23,11 @@ public sealed class StopAndRestartTests(FaultsAppHost fixture)
     public async Task ClientRecordsTheOutageKeepsLoopingAndRecovers()
     {
         var app = fixture.AppHost;
-        var spans = app.Dashboard.Spans;
-        var earlier = spans.All.ClientPings().Count();
+        var spans = app.DashboardReceiver.Telemetry;
+        var earlier = spans.Spans.ClientPings().Count();
         await spans.WaitForAsync(all => all.ClientPings().Skip(earlier).FirstOrDefault(IsOk), Timeouts.SpansArrive, "a successful client request");
 
-        var beforeStop = spans.All.ClientPings().Count();
+        var beforeStop = spans.Spans.ClientPings().Count();
         var failedLines = app.LogLinesOf(ServiceNames.Client).Count(line => line.Contains("failed:", StringComparison.Ordinal));
         await app.ExecuteCommandAsync(ServiceNames.Server, KnownResourceCommands.StopCommand);
         try
@@ -44,7 +44,7 @@ public sealed class StopAndRestartTests(FaultsAppHost fixture)
             await StartAsync(app, ServiceNames.Server);
         }
 
-        var failuresSoFar = spans.All.ClientPings().Count();
+        var failuresSoFar = spans.Spans.ClientPings().Count();
         await spans.WaitForAsync(all => all.ClientPings().Skip(failuresSoFar).FirstOrDefault(IsOk),
             Timeouts.ClientFinishes, "a successful client request after the server came back");
     }
@@ -61,7 +61,7 @@ public sealed class StopAndRestartTests(FaultsAppHost fixture)
     {
         var app = fixture.AppHost;
         using var http = app.CreateServerClient();
-        var clientSpansBefore = app.Dashboard.Spans.All.ClientPings().Select(s => s.SpanId).ToHashSet();
+        var clientSpansBefore = app.DashboardReceiver.Telemetry.Spans.ClientPings().Select(s => s.SpanId).ToHashSet();
         var shutdownLinesBefore = app.LogLinesOf(ServiceNames.Server).Count(line => line.Contains("Telemetry shut down;", StringComparison.Ordinal));
         var completed = new ConcurrentBag<string>();
         var failures = new ConcurrentBag<string>();
@@ -85,7 +85,7 @@ public sealed class StopAndRestartTests(FaultsAppHost fixture)
                 }
             });
 
-        await app.Dashboard.Spans.WaitForAsync(_ => completed.Count >= RequestsBeforeStop ? completed : null,
+        await app.DashboardReceiver.Telemetry.WaitForAsync(_ => completed.Count >= RequestsBeforeStop ? completed : null,
             Timeouts.SpansArrive, $"{RequestsBeforeStop} completed requests");
         try
         {
@@ -112,7 +112,7 @@ public sealed class StopAndRestartTests(FaultsAppHost fixture)
 
         // Every request that got its answer had its SERVER span ended first; each must have been flushed at shutdown.
         var markers = completed.ToHashSet();
-        var telemetry = app.Dashboard.Spans;
+        var telemetry = app.DashboardReceiver.Telemetry;
         await telemetry.WaitForAsync(spans =>
         {
             var seen = spans.ServerSpansMarked().Intersect(markers).Count();
@@ -122,14 +122,14 @@ public sealed class StopAndRestartTests(FaultsAppHost fixture)
         // The client writes each request's line inside its span, and its stop flushes both: every span it ended since
         // the burst began has its "Request to" record (matched by span id), but at most one (the request in flight
         // at the stop, ended without its line); and every record written has its span.
-        var newSpans = telemetry.All.ClientPings().Select(s => s.SpanId).Where(id => !clientSpansBefore.Contains(id)).ToList();
+        var newSpans = telemetry.Spans.ClientPings().Select(s => s.SpanId).Where(id => !clientSpansBefore.Contains(id)).ToList();
         var records = await telemetry.WaitUntilAsync(() =>
         {
             var written = telemetry.Logs.Where(l => l.Resource["service.name"] == ServiceNames.Client && l.Body.StartsWith("Request to", StringComparison.Ordinal))
                 .Select(l => l.SpanId).ToHashSet();
             return newSpans.Count(id => !written.Contains(id)) <= 1 ? written : null;
         }, Timeouts.SpansArrive, $"the 'Request to' records of {newSpans.Count} client spans");
-        var allSpans = telemetry.All.ClientPings().Select(s => s.SpanId).ToHashSet();
+        var allSpans = telemetry.Spans.ClientPings().Select(s => s.SpanId).ToHashSet();
         Assert.All(records, id => Assert.Contains(id, allSpans));
         TestContext.Current.TestOutputHelper?.WriteLine($"{markers.Count} completed, {failures.Count} failed cleanly, {newSpans.Count} client requests");
     }

@@ -10,12 +10,12 @@ namespace PingAspire.Tests;
 // seen through the OTLP the processes really exported.
 public sealed class TraceConnectionTests(AppHostFixture fixture)
 {
-    private SpanStore Spans => fixture.AppHost.Dashboard.Spans;
+    private TelemetryStore Telemetry => fixture.AppHost.DashboardReceiver.Telemetry;
 
     [Fact]
     public async Task ClientRequestAndServerSpansShareOneTrace()
     {
-        var (client, server) = await Spans.WaitForAsync(spans =>
+        var (client, server) = await Telemetry.WaitForAsync(spans =>
         {
             var pair = (from c in spans.ClientPings()
                         from s in spans.ServerPings()
@@ -27,7 +27,7 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
         Assert.True(server.HasRemoteParent, "the server span's parent came from another process");
         Assert.Equal("", client.ParentSpanId);
 
-        var trace = await Spans.WaitForTraceAsync(client.TraceId, 6, "all six spans of the trace");
+        var trace = await Telemetry.WaitForTraceAsync(client.TraceId, 6, "all six spans of the trace");
 
         var redis = trace.SingleChild(server, "redis_integration");
         var sql = trace.SingleChild(server, "sql_integration");
@@ -49,7 +49,7 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
     [Fact]
     public async Task SpansCarryHttpAttributesAndServiceVersions()
     {
-        var (client, server) = await Spans.WaitForAsync(spans =>
+        var (client, server) = await Telemetry.WaitForAsync(spans =>
             (from c in spans.ClientPings()
              from s in spans.ServerPings()
              where s.ParentSpanId == c.SpanId
@@ -75,7 +75,7 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
     {
         // A server span whose parent is the client's span: the tests' own direct requests have remote parents and
         // baggage of their own, so a remote parent alone does not say the span is the client's.
-        var server = await Spans.WaitForAsync(spans =>
+        var server = await Telemetry.WaitForAsync(spans =>
             (from c in spans.ClientPings()
              from s in spans.ServerPings()
              where s.ParentSpanId == c.SpanId && s.TraceId == c.TraceId
@@ -90,10 +90,10 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
         await fixture.AppHost.WaitForClientToFinishAsync();
 
         // The client has exited: its provider was disposed, so everything it ended has been exported already.
-        var clientSpans = Spans.All.ClientPings().ToList();
+        var clientSpans = Telemetry.Spans.ClientPings().ToList();
         Assert.Equal(AppHostFixture.RequestCount, clientSpans.Count);
 
-        var served = await Spans.WaitForAsync(spans =>
+        var served = await Telemetry.WaitForAsync(spans =>
         {
             var children = spans.ServerPings().Where(s => clientSpans.Any(c => c.SpanId == s.ParentSpanId)).ToList();
             return children.Count == AppHostFixture.RequestCount ? children : null;
@@ -107,11 +107,11 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
     public async Task TheClientWritesEachRequestsLineInsideItsSpan()
     {
         await fixture.AppHost.WaitForClientToFinishAsync();
-        var clientSpans = Spans.All.ClientPings().ToList();
+        var clientSpans = Telemetry.Spans.ClientPings().ToList();
 
-        var lines = await Spans.WaitUntilAsync(() =>
+        var lines = await Telemetry.WaitUntilAsync(() =>
         {
-            var logged = Spans.Logs.Where(l => l.Resource["service.name"] == ServiceNames.Client && l.Body.StartsWith("Request to", StringComparison.Ordinal)).ToList();
+            var logged = Telemetry.Logs.Where(l => l.Resource["service.name"] == ServiceNames.Client && l.Body.StartsWith("Request to", StringComparison.Ordinal)).ToList();
             return logged.Count >= AppHostFixture.RequestCount ? logged : null;
         }, Timeouts.SpansArrive, $"{AppHostFixture.RequestCount} 'Request to' records of the client");
 
@@ -133,10 +133,10 @@ public sealed class TraceConnectionTests(AppHostFixture fixture)
         {
             var request = new DirectRequest();
             using var response = await request.SendAsync(http, path);
-            await request.ServerSpanAsync(Spans);
+            await request.ServerSpanAsync(Telemetry);
         }
 
-        var spans = Spans.All;
+        var spans = Telemetry.Spans;
         string[] scopes = fixture.AppHost.HasResource(ServiceNames.JsClient)
             ? [ClientTelemetry.SourceName, "PingAspire.JsClient", "PingAspire.Server"] // client.js's tracer, ServerTelemetry.SourceName
             : [ClientTelemetry.SourceName, "PingAspire.Server"];

@@ -116,7 +116,7 @@ public sealed class TraceContextHarnessTests(AppHostFixture fixture)
         Assert.Equal("Invalid test cases", problem?.Title);
         Assert.False(string.IsNullOrEmpty(problem?.Detail));
         // The server span of the refused request has ended (it carries the 400): had any call been made, it was before.
-        var span = await fixture.AppHost.Dashboard.Spans.WaitForServerSpanAsync(s => s.TraceId == problem!.TraceId, "the refused request's span");
+        var span = await fixture.AppHost.DashboardReceiver.Telemetry.WaitForServerSpanAsync(s => s.TraceId == problem!.TraceId, "the refused request's span");
         Assert.Equal("400", span.Attributes["http.response.status_code"]);
         Assert.DoesNotContain(fixture.Harness.Requests, r => r.Path == callbackPath);
     }
@@ -166,7 +166,7 @@ public sealed class TraceContextHarnessTests(AppHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var problem = await response.ReadProblemAsync();
-        var span = await fixture.AppHost.Dashboard.Spans.WaitForServerSpanAsync(s => s.TraceId == problem!.TraceId, "the failed request's span");
+        var span = await fixture.AppHost.DashboardReceiver.Telemetry.WaitForServerSpanAsync(s => s.TraceId == problem!.TraceId, "the failed request's span");
         Assert.Equal(("POST /test", "500"), (span.Name, span.Attributes["http.response.status_code"]));
         Assert.Equal("System.Net.Http.HttpRequestException", span.Attributes["error.type"]);
         Assert.Equal(Status.Types.StatusCode.Error, span.StatusCode);

@@ -36,6 +36,6 @@ public sealed class DirectRequest
         return await client.SendAsync(request);
     }
 
-    public Task<ReceivedSpan> ServerSpanAsync(SpanStore spans) =>
+    public Task<ReceivedSpan> ServerSpanAsync(TelemetryStore spans) =>
         spans.WaitForServerSpanAsync(s => s.Attributes.GetValueOrDefault(MarkerKey) == Marker, $"the server span of request {Marker}");
 }

@@ -18,7 +18,7 @@ public sealed class PingAppHost : IAsyncDisposable
     private PingAppHost(DistributedApplication app, OtlpReceiver dashboard, ResourceLogCollector logs, DirectoryInfo dataFolder)
     {
         App = app;
-        Dashboard = dashboard;
+        DashboardReceiver = dashboard;
         _logs = logs;
         _dataFolder = dataFolder;
     }
@@ -29,7 +29,7 @@ public sealed class PingAppHost : IAsyncDisposable
     public string SqliteFile => Path.Combine(_dataFolder.FullName, "pingaspire.db");
 
     // Stands in for the Aspire dashboard's OTLP endpoint.
-    public OtlpReceiver Dashboard { get; }
+    public OtlpReceiver DashboardReceiver { get; }
 
     // With the real dashboard: its frontend's login URL (http://localhost:port/login?t=token).
     public Uri DashboardLoginUrl { get; private set; } = null!;
@@ -167,7 +167,7 @@ public sealed class PingAppHost : IAsyncDisposable
         }
         finally
         {
-            await Dashboard.DisposeAsync();
+            await DashboardReceiver.DisposeAsync();
             _dataFolder.Delete(recursive: true);
         }
     }

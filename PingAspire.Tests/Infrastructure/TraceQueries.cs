@@ -29,25 +29,25 @@ public static class TraceQueries
 
     // The server's span for one direct request, found by the trace id the test sent or, for a new root, by the
     // request's unique baggage marker (DirectRequest).
-    public static Task<ReceivedSpan> WaitForServerSpanAsync(this SpanStore store, Func<ReceivedSpan, bool> match, string waitingFor) =>
+    public static Task<ReceivedSpan> WaitForServerSpanAsync(this TelemetryStore store, Func<ReceivedSpan, bool> match, string waitingFor) =>
         store.WaitForAsync(spans => spans.FirstOrDefault(s => s.Kind == Span.Types.SpanKind.Server && match(s)),
             Timeouts.SpansArrive, waitingFor);
 
     // All spans of one trace, once `count` of them have arrived; more than `count` fails the test. A span more would
     // come from the server, whose spans of the trace may still sit in its batch queue: so the count is checked only
     // after the server has exported twice more (any signal; every 500 ms at least), when such a span would be here.
-    public static async Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(this SpanStore store, string traceId, int count, string waitingFor)
+    public static async Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(this TelemetryStore store, string traceId, int count, string waitingFor)
     {
         await store.WaitForAsync(spans => spans.Count(s => s.TraceId == traceId) >= count ? spans : null, Timeouts.SpansArrive, waitingFor);
         await store.WaitForTwoMoreExportsAsync(ServiceNames.Server, waitingFor);
-        var trace = store.All.Where(s => s.TraceId == traceId).ToList();
+        var trace = store.Spans.Where(s => s.TraceId == traceId).ToList();
         Assert.Equal(count, trace.Count);
         return trace;
     }
 
     // What a running process has ended by now reaches the receiver within two more of its exports (metrics leave every
     // 500 ms, spans and logs every 200 ms): the moment from which an absence can be asserted.
-    public static Task WaitForTwoMoreExportsAsync(this SpanStore store, string service, string after)
+    public static Task WaitForTwoMoreExportsAsync(this TelemetryStore store, string service, string after)
     {
         var exports = store.ExportsFrom(service);
         return store.WaitUntilAsync(() => store.ExportsFrom(service) >= exports + 2 ? store : null,

@@ -1,8 +1,7 @@
 using Aspire.Hosting;
 using PingAspire.TestSupport;
-using PingAspire.Tests.Infrastructure;
 
-namespace PingAspire.Tests;
+namespace PingAspire.Tests.Infrastructure;
 
 // The one shared AppHost: local infrastructure (Garnet + SQLite, no MongoDB), both clients making RequestCount
 // requests each and exiting, Lightstep export pointed at a second receiver of the test with a quarter of the traces

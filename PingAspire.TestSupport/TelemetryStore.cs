@@ -47,7 +47,7 @@ public sealed record ReceivedMetricPoint(
     string Scope);
 
 // Everything the receiver was sent (spans, log records, metric points), plus the headers of each trace export call.
-public sealed class SpanStore
+public sealed class TelemetryStore
 {
     private readonly Lock _gate = new();
     private readonly List<ReceivedSpan> _spans = [];
@@ -58,7 +58,7 @@ public sealed class SpanStore
     private readonly Dictionary<string, int> _exportsByService = [];
     private TaskCompletionSource _changed = NewSignal();
 
-    public IReadOnlyList<ReceivedSpan> All
+    public IReadOnlyList<ReceivedSpan> Spans
     {
         get
         {
@@ -216,7 +216,7 @@ public sealed class SpanStore
     public Task<T> WaitForAsync<T>(
         Func<IReadOnlyList<ReceivedSpan>, T?> query, TimeSpan timeout, string waitingFor)
         where T : class =>
-        WaitUntilAsync(() => query(All), timeout, waitingFor);
+        WaitUntilAsync(() => query(Spans), timeout, waitingFor);
 
     // The same over anything received (log records, metric points): woken by each export.
     public async Task<T> WaitUntilAsync<T>(Func<T?> probe, TimeSpan timeout, string waitingFor)
@@ -243,8 +243,8 @@ public sealed class SpanStore
             catch (OperationCanceledException)
             {
                 throw new TimeoutException(
-                    $"Waited {timeout.TotalSeconds:0} s for {waitingFor}; received {All.Count} spans: " +
-                    string.Join("; ", All.Take(30).Select(s => $"{s.ServiceName}/{s.Name} {s.TraceId}:{s.SpanId}<-{s.ParentSpanId}")));
+                    $"Waited {timeout.TotalSeconds:0} s for {waitingFor}; received {Spans.Count} spans: " +
+                    string.Join("; ", Spans.Take(30).Select(s => $"{s.ServiceName}/{s.Name} {s.TraceId}:{s.SpanId}<-{s.ParentSpanId}")));
             }
         }
     }
