@@ -13,9 +13,7 @@ Console.WriteLine($"  redis: {redisRunsOn}; mongo: {mongoRunsOn}; sql: {sqlRunsO
 var server = builder.AddProject<Projects.PingAspire_Server>(ServiceNames.Server)
     .WithPingTelemetry(serviceVersion: "10.10.9")
     .WithForwardedSection("Server")
-    // The launch profile's port (5180, for running the server alone) would be this resource's fixed proxy port: a
-    // second AppHost could not take it, and its client would call the first one's server. Any free port instead.
-    .WithEndpoint("http", endpoint => endpoint.Port = null)
+    .WithAnyFreePort()
     .WithPromptHttpHealthCheck("/health")
     .WithFaultCommands()
     .WithReplicas(builder.Configuration.GetValue("Server:Replicas", 1))

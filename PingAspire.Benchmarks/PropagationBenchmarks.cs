@@ -8,7 +8,7 @@ using PingAspire.ServiceDefaults.Telemetry;
 namespace PingAspire.Benchmarks;
 
 // The per-request cost of the hand-written propagation: the client's inject into a carrier dictionary plus the copy
-// into request headers (TraceContextCarrier.InjectInto), and the server's extract from request headers.
+// into request headers (TraceContextCarrier.Inject), and the server's extract from request headers.
 [MemoryDiagnoser]
 public class PropagationBenchmarks
 {

@@ -13,8 +13,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string activitySourceName)
         where TBuilder : IHostApplicationBuilder
     {
-        AppDomain.CurrentDomain.UnhandledException -= Settings.ExitOnRefusal;
-        AppDomain.CurrentDomain.UnhandledException += Settings.ExitOnRefusal;
+        Settings.ExitOnRefusal();
         builder.AddManualTelemetry(activitySourceName);
         builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new NoPropagation());
 

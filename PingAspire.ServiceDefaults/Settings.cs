@@ -27,8 +27,15 @@ public static class Settings
             : throw new SettingException(key, Convert.ToString(value, CultureInfo.InvariantCulture), allowed);
     }
 
-    // The one line, where the refusal would otherwise crash the host with its stack trace.
-    internal static void ExitOnRefusal(object? sender, UnhandledExceptionEventArgs e)
+    // The one line, where the refusal would otherwise crash the host with its stack trace. Subscribed once however often
+    // a process builds a host (the tests build many).
+    public static void ExitOnRefusal()
+    {
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandled;
+        AppDomain.CurrentDomain.UnhandledException += OnUnhandled;
+    }
+
+    private static void OnUnhandled(object? sender, UnhandledExceptionEventArgs e)
     {
         if (e.ExceptionObject is SettingException refused)
         {

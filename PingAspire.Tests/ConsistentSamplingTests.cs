@@ -9,7 +9,8 @@ namespace PingAspire.Tests;
 
 // LS_TRACES_SAMPLE_RATIO: Lightstep gets a share of the traces, each whole, decided from the trace id by the same rule
 // in every process and both languages; the dashboard gets every span, and no metric or log is sampled.
-public sealed class ConsistentSamplingTests(AppHostFixture fixture)
+[Collection(nameof(SampledAppHost))]
+public sealed class ConsistentSamplingTests(SampledAppHost fixture)
 {
     private static readonly string JsClientFolder = NodeJs.ClientFolder;
 
@@ -59,7 +60,7 @@ public sealed class ConsistentSamplingTests(AppHostFixture fixture)
         var dashboard = fixture.AppHost.DashboardReceiver.Telemetry;
         var clients = dashboard.Spans.Where(s => s.Kind == TestSupport.Otlp.Span.Types.SpanKind.Client && s.Name == TraceQueries.ClientSpan
             && s.ServiceName is ServiceNames.Client or ServiceNames.JsClient).ToList();
-        Assert.Equal(2 * AppHostFixture.RequestCount, clients.Count);
+        Assert.Equal(2 * SampledAppHost.RequestCount, clients.Count);
         // Each client request is whole at the dashboard: its span, the server's, two integrations, two operations.
         var traces = await dashboard.WaitForAsync(spans =>
         {
@@ -67,7 +68,7 @@ public sealed class ConsistentSamplingTests(AppHostFixture fixture)
             return byTrace.Values.All(t => t.Count == 6) ? byTrace : null;
         }, Timeouts.SpansArrive, "all six spans of every client request at the dashboard");
 
-        var threshold = ConsistentSampling.Threshold(AppHostFixture.LightstepSampleRatio);
+        var threshold = ConsistentSampling.Threshold(SampledAppHost.LightstepSampleRatio);
         var kept = traces.Keys.Where(id => ConsistentSampling.Keeps(ActivityTraceId.CreateFromString(id), threshold)).ToHashSet();
         var lightstep = await fixture.Lightstep.Telemetry.WaitForAsync(spans =>
             kept.All(id => spans.Count(s => s.TraceId == id) == 6) ? spans : null,
@@ -93,14 +94,14 @@ public sealed class ConsistentSamplingTests(AppHostFixture fixture)
     {
         await fixture.AppHost.WaitForClientToFinishAsync();
         var lightstep = fixture.Lightstep.Telemetry;
-        var expected = NodeJs.IsAvailable ? 2 * AppHostFixture.RequestCount : AppHostFixture.RequestCount;
+        var expected = NodeJs.IsAvailable ? 2 * SampledAppHost.RequestCount : SampledAppHost.RequestCount;
 
         await lightstep.WaitUntilAsync(() => lightstep.MetricPoints.LastOrDefault(p =>
                 p.Name == "http.server.request.duration" && p.Attributes.GetValueOrDefault("http.route") == "/ping") is { } point
                 && point.Value >= expected ? point : null,
             Timeouts.SpansArrive, $"a Lightstep http.server.request.duration point counting all {expected} /ping requests");
         await lightstep.WaitUntilAsync(() => lightstep.Logs.Count(l =>
-                l.Resource["service.name"] == ServiceNames.Client && l.Body.StartsWith("Request to", StringComparison.Ordinal)) == AppHostFixture.RequestCount ? lightstep : null,
-            Timeouts.SpansArrive, $"all {AppHostFixture.RequestCount} of the client's 'Request to' records at Lightstep");
+                l.Resource["service.name"] == ServiceNames.Client && l.Body.StartsWith("Request to", StringComparison.Ordinal)) == SampledAppHost.RequestCount ? lightstep : null,
+            Timeouts.SpansArrive, $"all {SampledAppHost.RequestCount} of the client's 'Request to' records at Lightstep");
     }
 }

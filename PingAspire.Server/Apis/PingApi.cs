@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PingAspire.Server.Integrations;
 
@@ -7,8 +6,6 @@ namespace PingAspire.Server.Apis;
 // The tutorial's Flask routes: /ping runs every integration; /redis, /mongo and /sql run one alone.
 public static class PingApi
 {
-    public const int MaxLength = 1024;
-
     public static IEndpointRouteBuilder MapPingApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/ping", PingAsync).WithServerSpan();
@@ -24,7 +21,7 @@ public static class PingApi
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> PingAsync(
         IEnumerable<Integration> integrations, CancellationToken cancellationToken)
     {
-        var length = Random.Shared.Next(1, MaxLength + 1);
+        var length = Random.Shared.Next(1, RouteLength.Max + 1);
         List<string> failed = [];
         // One after another, as the tutorial's; one not configured is left out, so the spans show only what ran.
         foreach (var integration in integrations.Where(i => i.IsConfigured))
@@ -43,13 +40,9 @@ public static class PingApi
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> RunOneAsync(
         Integration integration, string length, CancellationToken cancellationToken)
     {
-        if (!int.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            || value is < 1 or > MaxLength)
+        if (!RouteLength.TryParse(length, out var value))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Invalid length",
-                detail: $"length must be a whole number from 1 to {MaxLength}; got '{length}'.");
+            return RouteLength.Invalid(length);
         }
 
         if (!integration.IsConfigured)

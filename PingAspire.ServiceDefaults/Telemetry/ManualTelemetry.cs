@@ -66,7 +66,7 @@ public static class ManualTelemetry
     public static List<Destination> Destinations(IConfiguration configuration)
     {
         List<Destination> destinations = [];
-        var lightstepRatio = ConsistentSampling.Ratio(configuration);
+        var lightstepRatio = ConsistentSampling.Ratio(configuration);   // refused at start even with no token
         // The Aspire dashboard: OtlpExporterOptions reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS (its API key:
         // without it every export is answered 401) and _TIMEOUT from the environment, so the check reads it there too.
         if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))

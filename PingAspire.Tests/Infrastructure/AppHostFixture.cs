@@ -3,14 +3,13 @@ using PingAspire.TestSupport;
 
 namespace PingAspire.Tests.Infrastructure;
 
-// The one shared AppHost: local infrastructure (Garnet + SQLite, no MongoDB), both clients making RequestCount
-// requests each and exiting, Lightstep export pointed at a second receiver of the test with a quarter of the traces
-// (LS_TRACES_SAMPLE_RATIO), and the server's W3C test endpoint on (the AppHost never turns it on: the test sets it
-// on the projects) with a loopback harness to call back.
+// The one shared AppHost, in the tutorial's configuration: local infrastructure (Garnet + SQLite, no MongoDB), both
+// clients making RequestCount requests each and exiting, Lightstep export (every trace) pointed at a second receiver of
+// the test, and the server's W3C test endpoint on (the AppHost never turns it on: the test sets it on the projects)
+// with a loopback harness to call back.
 public sealed class AppHostFixture : IAsyncLifetime
 {
     public const int RequestCount = 100;
-    public const double LightstepSampleRatio = 0.25;
 
     public string LightstepToken { get; } = $"ls-test-{Guid.NewGuid():N}";
 
@@ -33,7 +32,6 @@ public sealed class AppHostFixture : IAsyncLifetime
                 "JsClient:IntervalSeconds=0.01",
                 $"LS_ACCESS_TOKEN={LightstepToken}",
                 $"LS_SATELLITE_URL={Lightstep.Endpoint}",
-                $"LS_TRACES_SAMPLE_RATIO={LightstepSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             ],
             project => project.WithEnvironment("TraceContextTest__Enabled", "true"));
     }

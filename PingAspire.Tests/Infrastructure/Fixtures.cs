@@ -125,3 +125,37 @@ public sealed class OutsideSettingsAppHost : IAsyncLifetime
 
 [CollectionDefinition(nameof(OutsideSettingsAppHost))]
 public sealed class OutsideSettingsCollection : ICollectionFixture<OutsideSettingsAppHost>;
+
+// Both clients, RequestCount requests each, with Lightstep sent a quarter of the traces (LS_TRACES_SAMPLE_RATIO).
+public sealed class SampledAppHost : IAsyncLifetime
+{
+    public const int RequestCount = 100;
+    public const double LightstepSampleRatio = 0.25;
+
+    public PingAppHost AppHost { get; private set; } = null!;
+
+    public OtlpReceiver Lightstep { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Lightstep = await OtlpReceiver.StartAsync();
+        AppHost = await PingAppHost.StartAsync(
+            $"Client:Count={RequestCount}",
+            "Client:IntervalSeconds=0.01",
+            "JsClient:Enabled=true",
+            $"JsClient:Count={RequestCount}",
+            "JsClient:IntervalSeconds=0.01",
+            "LS_ACCESS_TOKEN=sampled-test-token",
+            $"LS_SATELLITE_URL={Lightstep.Endpoint}",
+            $"LS_TRACES_SAMPLE_RATIO={LightstepSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await AppHost.DisposeAsync();
+        await Lightstep.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(nameof(SampledAppHost))]
+public sealed class SampledCollection : ICollectionFixture<SampledAppHost>;
