@@ -31,7 +31,8 @@ builder.AddProject<Projects.PingAspire_Client>(ServiceNames.Client)
     .WithPingTelemetry(serviceVersion: "10.10.10")
     .WithForwardedSection("Client")
     .WithReference(server)
-    .WaitFor(server);
+    // Started beside the server, not after it: the client waits for the server's health itself (ServerReadiness.cs).
+    .WaitForStart(server);
 
 var (_, jsClientRunsOn) = builder.AddJsClient(server);
 Console.WriteLine($"  jsclient: {jsClientRunsOn}");

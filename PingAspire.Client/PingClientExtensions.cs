@@ -8,6 +8,7 @@ public static class PingClientExtensions
     {
         var options = ClientOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ServerReadiness>();
         // The RED metric's handler goes first, before service discovery: server.address is the name the client asked for.
         builder.Services.AddHttpClient<PingClient>(http => http.Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds))
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Insert(0, new RequestMetricsHandler()));

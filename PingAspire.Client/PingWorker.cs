@@ -6,6 +6,7 @@ namespace PingAspire.Client;
 // The tutorial's client loop: ping (which prints "Request to {url}, got {n} bytes" inside its span), sleep, repeat.
 public sealed class PingWorker(
     PingClient client,
+    ServerReadiness readiness,
     ClientOptions options,
     IHostApplicationLifetime lifetime,
     ILogger<PingWorker> logger) : BackgroundService
@@ -15,6 +16,7 @@ public sealed class PingWorker(
         // Baggage travels with the context: the server shows this id on its span.
         Baggage.SetBaggage(ClientRunId.BaggageKey, Guid.NewGuid().ToString("N"));
         var interval = TimeSpan.FromSeconds(options.IntervalSeconds);
+        await readiness.WaitAsync(stoppingToken);
 
         for (var sent = 1; !stoppingToken.IsCancellationRequested; sent++)
         {

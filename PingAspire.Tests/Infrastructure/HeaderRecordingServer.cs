@@ -10,15 +10,15 @@ namespace PingAspire.Tests.Infrastructure;
 
 public sealed record RecordedRequest(string Method, string Path, IHeaderDictionary Headers);
 
-// A loopback HTTP server that answers every request with "pong" and keeps its method, path and headers: what the
-// caller really sent.
+// A loopback HTTP server that answers every request with "pong" (or the status statusFor gives it) and keeps its method,
+// path and headers: what the caller really sent.
 public sealed class HeaderRecordingServer(WebApplication app, ConcurrentQueue<RecordedRequest> requests) : IAsyncDisposable
 {
     public Uri Url { get; } = app.ListeningAddress();
 
     public IReadOnlyCollection<RecordedRequest> Requests => requests;
 
-    public static async Task<HeaderRecordingServer> StartAsync()
+    public static async Task<HeaderRecordingServer> StartAsync(Func<RecordedRequest, int>? statusFor = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -28,8 +28,10 @@ public sealed class HeaderRecordingServer(WebApplication app, ConcurrentQueue<Re
         app.Run(async context =>
         {
             var request = context.Request;
-            requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? "",
-                new HeaderDictionary(request.Headers.ToDictionary(h => h.Key, h => h.Value))));
+            var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "",
+                new HeaderDictionary(request.Headers.ToDictionary(h => h.Key, h => h.Value)));
+            requests.Enqueue(recorded);
+            context.Response.StatusCode = statusFor?.Invoke(recorded) ?? StatusCodes.Status200OK;
             await context.Response.WriteAsync("pong");
         });
         await app.StartAsync();
