@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace PingAspire.Benchmarks;
 
-// One `dotnet run --no-build --project <apphost>` as a user starts it, with every line it writes stamped with the
+// One `dotnet run --no-build --project <apphost>` (or `aspire run --no-build`, given the Aspire CLI) as a user starts it, with every line it writes stamped with the
 // time since the command started, and the resource events Aspire logs (state changes, health) read back from them.
 public sealed partial class AppHostRun : IAsyncDisposable
 {
@@ -30,12 +30,15 @@ public sealed partial class AppHostRun : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _lines.Select(l => l.Line));
 
-    public static AppHostRun Start(string repository, string project)
+    public static AppHostRun Start(string repository, string project, string? aspireCli = null)
     {
-        // In a process group of its own (setsid), so that stopping it is a terminal's Ctrl+C: SIGINT to the group.
-        var start = new ProcessStartInfo("setsid", ["dotnet", "run", "--project", project, "--no-build"])
+        // In a process group of its own (setsid), so that stopping it is a terminal's Ctrl+C: SIGINT to the group. The
+        // Aspire CLI writes its settings file where it runs: a folder of its own, not the checkout.
+        var start = new ProcessStartInfo("setsid", aspireCli is null
+            ? ["dotnet", "run", "--project", project, "--no-build"]
+            : [aspireCli, "run", "--no-build", "--non-interactive", "--nologo", "--apphost", Path.Combine(repository, project)])
         {
-            WorkingDirectory = repository,
+            WorkingDirectory = aspireCli is null ? repository : Directory.CreateTempSubdirectory("pingaspire-aspire-run-").FullName,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -48,7 +51,7 @@ public sealed partial class AppHostRun : IAsyncDisposable
         return new AppHostRun(Process.Start(start)!, elapsed) { StartedAt = startedAt };
     }
 
-    // "Now listening on: http://localhost:41234", the dashboard's first line about itself.
+    // "Now listening on: http://localhost:41234", the dashboard's first line about itself (the Aspire CLI's: "Dashboard: <url>").
     public Uri? DashboardUrl =>
         _lines.Select(l => ListeningOn().Match(l.Line)).FirstOrDefault(m => m.Success) is { } match ? new Uri(match.Groups[1].Value) : null;
 
@@ -60,7 +63,7 @@ public sealed partial class AppHostRun : IAsyncDisposable
         ? new Regex($@"Resource {Regex.Escape(resource)}/\S+ update published: .*State = \{{ Text = Running,.*HeathStatus = Healthy")
         : new Regex($@"Resource {Regex.Escape(resource)}/\S+ changed state: (\S+ -> )?{state}$"));
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"(?:Now listening on: |Dashboard.*?)(http://localhost:\d+)")]
     private static partial Regex ListeningOn();
 
     // Ctrl+C as a terminal sends it, to the whole process group; SIGKILL to the group only if that hangs.

@@ -14,7 +14,8 @@ return args.FirstOrDefault() switch
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
     "first-trace" => await TimeToFirstTraceHarness.RunAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3,
-        args.Length > 3 && args[2] == "--instances" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1),
+        args.Length > 3 && args[2] == "--instances" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1,
+        args.SkipWhile(a => a != "--aspire-cli").Skip(1).FirstOrDefault()),
     _ => Usage(),
 };
 
@@ -26,6 +27,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span|breakdown [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|pieces|backpressure|first-trace [runs] [--instances N]>");
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span|breakdown [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|pieces|backpressure|first-trace [runs] [--instances N] [--aspire-cli PATH]>");
     return 2;
 }

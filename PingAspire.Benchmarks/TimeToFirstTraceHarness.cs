@@ -18,7 +18,7 @@ public static class TimeToFirstTraceHarness
 
     private sealed record Span(string? Service, string? Id, string? ParentId, double StartSeconds);
 
-    private sealed record Target(string Name, string Project, Func<List<Span>, Span?> FirstTrace, string[] Events);
+    private sealed record Target(string Name, string Project, Func<List<Span>, Span?> FirstTrace, string[] Events, string? AspireCli = null);
 
     // The server span whose parent is a client span of the same AppHost (PingAspire.AppHost/ServiceNames.cs); its
     // start is when the first request arrived.
@@ -39,16 +39,20 @@ public static class TimeToFirstTraceHarness
         ("dashboard listening", new Regex("Now listening on: http")),
     ];
 
-    public static async Task<int> RunAsync(int runs = 3, int instances = 1)
+    // With the Aspire CLI's path, a third target: the same AppHost under `aspire run --no-build`.
+    public static async Task<int> RunAsync(int runs = 3, int instances = 1, string? aspireCli = null)
     {
         var repository = FindRepositoryRoot();
         // Hermetic like the tests: nothing of the shell's Lightstep, OTLP or connection settings, nor the AppHost's
         // user secrets, reaches the AppHosts started below.
         HermeticEnvironment.Clear();
-        var results = new Dictionary<Target, List<Dictionary<string, double>>> { [PingAspire] = [], [Floor] = [] };
+        var aspireRun = aspireCli is null ? null : PingAspire with { Name = "PingAspire (aspire run)", AspireCli = aspireCli };
+        Target[] targets = aspireRun is null ? [PingAspire, Floor] : [PingAspire, Floor, aspireRun];
+        var results = targets.ToDictionary(t => t, _ => new List<Dictionary<string, double>>());
         for (var run = 1; run <= runs; run++)
         {
-            foreach (var target in run % 2 == 1 ? new[] { PingAspire, Floor } : [Floor, PingAspire])
+            // Rotated: each target goes first in turn.
+            foreach (var target in targets.Skip((run - 1) % targets.Length).Concat(targets.Take((run - 1) % targets.Length)))
             {
                 var measured = await Task.WhenAll(Enumerable.Range(1, instances)
                     .Select(i => FirstTraceAsync(repository, target, $"{target.Name}, run {run}, instance {i}")));
@@ -62,13 +66,21 @@ public static class TimeToFirstTraceHarness
         }
 
         Print(results[PingAspire], results[Floor], runs, instances);
+        if (aspireRun is not null)
+        {
+            var times = results[aspireRun].Select(e => e["first trace"]).ToList();
+            var ratios = times.Zip(results[PingAspire].Select(e => e["first trace"]), (a, d) => a / d).ToList();
+            Console.WriteLine($"aspire run --no-build: median {Median(times):0.0} s ({Spread(times, "0.0")} s); "
+                + $"over dotnet run --no-build: median {Median(ratios):0.00} ({Spread(ratios, "0.00")})");
+        }
+
         return 0;
     }
 
     // The times of the run's events in seconds since `dotnet run`, "first trace" last; null if none came in time.
     private static async Task<Dictionary<string, double>?> FirstTraceAsync(string repository, Target target, string name)
     {
-        await using var appHost = AppHostRun.Start(repository, target.Project);
+        await using var appHost = AppHostRun.Start(repository, target.Project, target.AspireCli);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         Span? first;
         while (appHost.DashboardUrl is not { } dashboard || (first = target.FirstTrace(await SpansAsync(http, dashboard, appHost.StartedAt))) is null)
