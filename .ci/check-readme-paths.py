@@ -45,6 +45,12 @@ readme = open("README.md", encoding="utf-8").read()
 for path, lines in re.findall(r"^\| \d+ \| `([^`]+)` \| (\d+) \|", readme, re.M):
     if os.path.exists(path) and sum(1 for _ in open(path, encoding="utf-8")) != int(lines):
         wrong.append(f"{path}: the README says {lines} lines, the file has {sum(1 for _ in open(path, encoding='utf-8'))}")
+# ... and their total, where it says "N lines for its 206" (the tutorial's).
+listed = re.findall(r"^\| \d+ \| `([^`]+)` \| \d+ \|", readme, re.M)
+actual = sum(sum(1 for _ in open(p, encoding="utf-8")) for p in listed if os.path.exists(p))
+for said in re.findall(r"(\d+) lines for its 206", readme.replace("\n", " ")):
+    if int(said) != actual:
+        wrong.append(f"the reading list: the README says {said} lines in all, its files have {actual}")
 
 for path in missing:
     print(f"names a path that does not exist: {path}")
