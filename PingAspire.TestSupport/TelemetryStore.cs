@@ -58,50 +58,14 @@ public sealed class TelemetryStore
     private readonly Dictionary<string, int> _exportsByService = [];
     private TaskCompletionSource _changed = NewSignal();
 
-    public IReadOnlyList<ReceivedSpan> Spans
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _spans];
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedSpan> Spans => Snapshot(_spans);
 
-    public IReadOnlyList<ReceivedLog> Logs
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _logs];
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedLog> Logs => Snapshot(_logs);
 
-    public IReadOnlyList<ReceivedMetricPoint> MetricPoints
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _metricPoints];
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedMetricPoint> MetricPoints => Snapshot(_metricPoints);
 
     // Every export request as received (spans with their events, log records, metric points, resources), as text.
-    public IReadOnlyList<string> ExportedText
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _exportedText];
-            }
-        }
-    }
+    public IReadOnlyList<string> ExportedText => Snapshot(_exportedText);
 
     // How many export requests (of any signal) came from a service: its export clock, for "could it have arrived yet".
     public int ExportsFrom(string serviceName)
@@ -264,4 +228,12 @@ public sealed class TelemetryStore
         AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue.ToString(CultureInfo.InvariantCulture),
         _ => value?.ToString() ?? "",
     };
+
+    private IReadOnlyList<T> Snapshot<T>(List<T> items)
+    {
+        lock (_gate)
+        {
+            return [.. items];
+        }
+    }
 }

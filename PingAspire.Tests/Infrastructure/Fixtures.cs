@@ -140,14 +140,13 @@ public sealed class SampledAppHost : IAsyncLifetime
     {
         Lightstep = await OtlpReceiver.StartAsync();
         AppHost = await PingAppHost.StartAsync(
-            $"Client:Count={RequestCount}",
-            "Client:IntervalSeconds=0.01",
-            "JsClient:Enabled=true",
-            $"JsClient:Count={RequestCount}",
-            "JsClient:IntervalSeconds=0.01",
-            "LS_ACCESS_TOKEN=sampled-test-token",
-            $"LS_SATELLITE_URL={Lightstep.Endpoint}",
-            $"LS_TRACES_SAMPLE_RATIO={LightstepSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            [
+                .. AppHostFixture.BothClients(RequestCount),
+                "LS_ACCESS_TOKEN=sampled-test-token",
+                $"LS_SATELLITE_URL={Lightstep.Endpoint}",
+                $"LS_TRACES_SAMPLE_RATIO={LightstepSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            ],
+            configure: null);
     }
 
     public async ValueTask DisposeAsync()
