@@ -8,7 +8,7 @@ namespace PingAspire.Tests;
 [UnsupportedOSPlatform("windows")] // the stand-ins are shell scripts
 public sealed class ContainerRuntimeProbeTests : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
     private readonly string _directory = Directory.CreateTempSubdirectory("pingaspire-runtimes-").FullName;
 
     public static TheoryData<string, string, bool> Runtimes => new()

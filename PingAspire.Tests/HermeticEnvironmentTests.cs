@@ -20,7 +20,7 @@ public sealed class HermeticEnvironmentTests(OutsideSettingsAppHost fixture)
         await app.WaitForClientToFinishAsync();
         // The client has exited (its provider flushed every exporter it had) and the server's span reached the
         // test's receiver: any stray exporter of either process has had its chance to connect by now.
-        await app.DashboardReceiver.Telemetry.WaitForAsync(spans => spans.ClientPings().Any() && spans.ServerPings().Any() ? spans : null,
+        await fixture.Lightstep.Telemetry.WaitForAsync(spans => spans.ClientPings().Any() && spans.ServerPings().Any() ? spans : null,
             Timeouts.SpansArrive, "the client's and the server's spans at the test's own receiver");
 
         // An in-process host (as ClientInjectionTests builds) reads the environment too: record a span, stop.

@@ -13,7 +13,7 @@ public sealed class IncomingTraceContextTests(OutsideSettingsAppHost fixture)
     private const string CallerTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string CallerSpanId = "00f067aa0ba902b7";
 
-    private TelemetryStore Telemetry => fixture.AppHost.DashboardReceiver.Telemetry;
+    private TelemetryStore Telemetry => fixture.Lightstep.Telemetry;
 
     [Fact]
     public async Task TheServerSpanIsANewRootLinkedToTheClientsSpanWithoutItsBaggage()

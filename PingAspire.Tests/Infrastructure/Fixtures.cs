@@ -69,7 +69,8 @@ public sealed class FaultsCollection : ICollectionFixture<FaultsAppHost>;
 
 // What a developer's machine holds when the AppHost starts: settings exported by the shell (which the suite clears
 // first: they must reach nothing) and a Lightstep token in the AppHost's user secrets (which must reach both
-// projects). The server restarts every caller's trace (Server:IncomingTraceContext=restart).
+// projects). The server restarts every caller's trace (Server:IncomingTraceContext=restart). The projects export to the
+// real dashboard, as under `dotnet run` (RestartedTraceBrowserTests opens it); the tests read the Lightstep receiver.
 public sealed class OutsideSettingsAppHost : IAsyncLifetime
 {
     public string UserSecretToken { get; } = $"user-secret-{Guid.NewGuid():N}";
@@ -107,7 +108,7 @@ public sealed class OutsideSettingsAppHost : IAsyncLifetime
         var secrets = UserSecrets.Write(new Dictionary<string, string> { ["LS_ACCESS_TOKEN"] = UserSecretToken, ["LS_SATELLITE_URL"] = Lightstep.Endpoint.ToString() });
         try
         {
-            AppHost = await PingAppHost.StartAsync("Client:Count=1", "Server:IncomingTraceContext=restart");
+            AppHost = await PingAppHost.StartAsync(["Client:Count=1", "Server:IncomingTraceContext=restart"], configure: null, realDashboard: true);
         }
         finally
         {

@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace PingAspire.Tests.Infrastructure;
+
+// Debian's Chromium (never a downloaded build), headless, through Playwright: the dashboard as a user sees it.
+// Screenshots go next to the test binaries, and to $PINGASPIRE_SCREENSHOTS_DIR when set (README: regenerate docs/images).
+public static class DashboardBrowser
+{
+    public const string Chromium = "/usr/bin/chromium";
+    private static readonly string[] ChromiumFlags =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
+    private static readonly float PageTimeout = 30_000;
+
+    // On CI (.ci/run installs it) a missing browser is a failure; elsewhere the test says what to install.
+    public static void SkipWithoutChromium() =>
+        Assert.SkipWhen(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true",
+            $"{Chromium} is not installed (apt-get install chromium; .ci/run does).");
+
+    // Debian's Chromium, headless, logged in to the AppHost's dashboard.
+    public sealed class BrowserSession(IPlaywright playwright, IBrowser browser, IPage page) : IAsyncDisposable
+    {
+        public IPage Page => page;
+
+        public static async Task<BrowserSession> LoginAsync(PingAppHost app)
+        {
+            var playwright = await Playwright.CreateAsync();
+            var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumFlags });
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 900 } });
+            page.SetDefaultTimeout(PageTimeout);
+            await page.GotoAsync(app.DashboardLoginUrl.ToString());
+            return new BrowserSession(playwright, browser, page);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    public static Task Expect(ILocator locator) => Assertions.Expect(locator).ToBeVisibleAsync(new() { Timeout = PageTimeout });
+
+    public static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, name);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        if (Environment.GetEnvironmentVariable("PINGASPIRE_SCREENSHOTS_DIR") is { Length: > 0 } directory)
+        {
+            File.Copy(path, Path.Combine(directory, name), overwrite: true);
+        }
+    }
+}
