@@ -23,46 +23,6 @@ public static class ManualTelemetry
     public sealed record Destination(string Name, OtlpExporterOptions Options, double TraceRatio,
         BaseProcessor<Activity> Spans, BaseProcessor<LogRecord> Logs, MetricReader Metrics);
 
-    public static (TracerProvider Traces, MeterProvider Metrics) Build(IConfiguration configuration, string sourceName, List<Destination> destinations)
-    {
-        var tracing = Sdk.CreateTracerProviderBuilder()
-            // The SDK's resource detector reads OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME from this configuration.
-            .ConfigureServices(services => services.AddSingleton(configuration))
-            .SetResourceBuilder(CreateResource())
-            // Honour the caller's sampled flag. Set in code because Aspire injects OTEL_TRACES_SAMPLER=always_on,
-            // which would record (and propagate as sampled) what the caller chose not to sample.
-            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
-            .AddSource(sourceName);
-        var metrics = Sdk.CreateMeterProviderBuilder()
-            .ConfigureServices(services => services.AddSingleton(configuration))
-            .SetResourceBuilder(CreateResource())
-            .AddMeter(sourceName);
-        destinations.ForEach(destination => tracing.AddProcessor(destination.Spans));
-        destinations.ForEach(destination => metrics.AddReader(destination.Metrics));
-        return (tracing.Build(), metrics.Build());
-    }
-
-    // ILogger records, each stamped with the trace and span id of the span current when it was written.
-    public static void AddLogging(ILoggingBuilder logging, List<Destination> destinations)
-    {
-        logging.AddOpenTelemetry(options =>
-        {
-            options.IncludeFormattedMessage = true;
-            options.SetResourceBuilder(CreateResource());
-            destinations.ForEach(destination => options.AddProcessor(destination.Logs));
-        });
-        // The host's start-up lines name local folders ("Content root path: /home/<user>/..."): console only.
-        logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft.Hosting.Lifetime", LogLevel.None);
-    }
-
-    // The tutorial's default service name, where the SDK's would be unknown_service:<process>; first, so that the
-    // environment's service.name (OTEL_SERVICE_NAME, else OTEL_RESOURCE_ATTRIBUTES) overrides it.
-    public static ResourceBuilder CreateResource() =>
-        ResourceBuilder.CreateEmpty()
-            .AddService(DefaultServiceName, autoGenerateServiceInstanceId: false)
-            .AddTelemetrySdk()
-            .AddEnvironmentVariableDetector();
-
     public static List<Destination> Destinations(IConfiguration configuration)
     {
         List<Destination> destinations = [];
@@ -89,7 +49,45 @@ public static class ManualTelemetry
         return destinations;
     }
 
-    // The stages' constructors have fixed defaults: the options objects read OTEL_BSP_*, OTEL_BLRP_* and
+    // The tutorial's default service name, where the SDK's would be unknown_service:<process>; first, so that the
+    // environment's service.name (OTEL_SERVICE_NAME, else OTEL_RESOURCE_ATTRIBUTES) overrides it.
+    public static ResourceBuilder CreateResource() =>
+        ResourceBuilder.CreateEmpty().AddService(DefaultServiceName, autoGenerateServiceInstanceId: false).AddTelemetrySdk().AddEnvironmentVariableDetector();
+
+    // Traces and metrics: one provider each, every destination's stage added to it. The SDK's resource detector reads
+    // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME from this configuration.
+    public static (TracerProvider Traces, MeterProvider Metrics) Build(IConfiguration configuration, string sourceName, List<Destination> destinations)
+    {
+        var tracing = Sdk.CreateTracerProviderBuilder().ConfigureServices(services => services.AddSingleton(configuration))
+            .SetResourceBuilder(CreateResource()).AddSource(sourceName)
+            // Honour the caller's sampled flag. Set in code because Aspire injects OTEL_TRACES_SAMPLER=always_on,
+            // which would record (and propagate as sampled) what the caller chose not to sample.
+            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
+        var metrics = Sdk.CreateMeterProviderBuilder().ConfigureServices(services => services.AddSingleton(configuration))
+            .SetResourceBuilder(CreateResource()).AddMeter(sourceName);
+        foreach (var destination in destinations)
+        {
+            tracing.AddProcessor(destination.Spans);
+            metrics.AddReader(destination.Metrics);
+        }
+
+        return (tracing.Build(), metrics.Build());
+    }
+
+    // ILogger records, each stamped with the trace and span id of the span current when it was written.
+    public static void AddLogging(ILoggingBuilder logging, List<Destination> destinations)
+    {
+        logging.AddOpenTelemetry(options =>
+        {
+            options.IncludeFormattedMessage = true;
+            options.SetResourceBuilder(CreateResource());
+            destinations.ForEach(destination => options.AddProcessor(destination.Logs));
+        });
+        // The host's start-up lines name local folders ("Content root path: /home/<user>/..."): console only.
+        logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft.Hosting.Lifetime", LogLevel.None);
+    }
+
+    // The stages' constructors have fixed defaults: their option objects read OTEL_BSP_*, OTEL_BLRP_* and
     // OTEL_METRIC_EXPORT_INTERVAL. A trace ratio below 1 keeps a consistent share of whole traces (ConsistentSampling.cs).
     private static Destination Create(string name, OtlpExporterOptions options, double traceRatio)
     {

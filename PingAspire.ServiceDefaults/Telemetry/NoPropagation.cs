@@ -9,14 +9,10 @@ public sealed class NoPropagation : DistributedContextPropagator
 {
     public override IReadOnlyCollection<string> Fields { get; } = [];
 
-    public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
-    {
-    }
+    public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter) { }
 
-    public override void ExtractTraceIdAndState(
-        object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState) =>
+    public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState) =>
         (traceId, traceState) = (null, null);
 
-    public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(
-        object? carrier, PropagatorGetterCallback? getter) => null;
+    public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter) => null;
 }

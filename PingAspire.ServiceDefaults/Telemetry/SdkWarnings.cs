@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace PingAspire.ServiceDefaults.Telemetry;
 
 // Every warning of the OpenTelemetry SDK (failed exports, ...) and every span its batch queues dropped, as log lines, at
-// most one per kind every 10 s: losing telemetry is never silent, never a flood. The SDK's self-diagnostics would write
-// them to a file nobody reads; failures arrive through its EventSources, drops are counted on its own meter.
+// most one per kind every 10 s: losing telemetry is never silent, never a flood. Kept although the SDK has
+// self-diagnostics: those write every event, unthrottled, to a file or the console, and never the drops, which the SDK
+// only counts on its meter. Failures arrive through its EventSources, drops through that meter.
 public sealed class SdkWarnings : EventListener
 {
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);

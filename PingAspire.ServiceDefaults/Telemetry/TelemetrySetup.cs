@@ -15,22 +15,20 @@ public static class TelemetrySetup
 {
     public const string LoggerName = "PingAspire.Telemetry";
 
-    // sourceName names both the process's ActivitySource and its Meter.
+    // sourceName names both the process's ActivitySource and its Meter. OTEL_SDK_DISABLED=true: nothing is built.
     public static IHostApplicationBuilder AddManualTelemetry(this IHostApplicationBuilder builder, string sourceName)
     {
-        // OTEL_SDK_DISABLED=true: nothing is built, so nothing is recorded or exported.
-        if (builder.Configuration.Get("OTEL_SDK_DISABLED", false, "true or false"))
+        if (!builder.Configuration.Get("OTEL_SDK_DISABLED", false, "true or false"))
         {
-            return builder;
+            var destinations = ManualTelemetry.Destinations(builder.Configuration);
+            ManualTelemetry.AddLogging(builder.Logging, destinations);
+            // A singleton, so that the host disposes it when it stops (the final flush); a hosted service, so that it is
+            // built at start, not when the first span needs it.
+            builder.Services.AddSingleton(services => Start(
+                builder.Configuration, services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations));
+            builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryLifetime>());
         }
 
-        var destinations = ManualTelemetry.Destinations(builder.Configuration);
-        ManualTelemetry.AddLogging(builder.Logging, destinations);
-        // A DI singleton, so the host disposes it when it stops: that is the final flush. As a hosted service it is
-        // built at start, not when the first span needs it.
-        builder.Services.AddSingleton(services => Start(
-            builder.Configuration, services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName), sourceName, destinations));
-        builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryLifetime>());
         return builder;
     }
 
@@ -40,18 +38,16 @@ public static class TelemetrySetup
         // The Lightstep token is in the options' headers, never in these lines.
         foreach (var (name, setting) in new[] { ("Dashboard", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("Lightstep", "LS_ACCESS_TOKEN") })
         {
-            var state = destinations.Find(d => d.Name == name) is { } on
+            logger.LogInformation("{Destination} export is {State}", name, destinations.Find(d => d.Name == name) is { } on
                 ? $"on: {on.Options.Endpoint} ({on.Options.Protocol}){(on.TraceRatio < 1 ? $", {on.TraceRatio:P0} of traces" : "")}"
-                : $"off: {setting} is not set";
-            logger.LogInformation("{Destination} export is {State}", name, state);
+                : $"off: {setting} is not set");
         }
 
         var warnings = new SdkWarnings(logger);
         var (traces, metrics) = ManualTelemetry.Build(configuration, sourceName, destinations);
-        // The tutorial's print.
         if (traces.GetResource().Attributes.Any(a => a is { Key: "service.name", Value: ManualTelemetry.DefaultServiceName }))
         {
-            logger.LogInformation("Using default service name {ServiceName}", ManualTelemetry.DefaultServiceName);
+            logger.LogInformation("Using default service name {ServiceName}", ManualTelemetry.DefaultServiceName); // the tutorial's print
         }
 
         return new TelemetryLifetime(traces, metrics, destinations, warnings, logger);
@@ -62,8 +58,7 @@ public static class TelemetrySetup
 public sealed class TelemetryLifetime(TracerProvider tracerProvider, MeterProvider meterProvider,
     List<ManualTelemetry.Destination> destinations, SdkWarnings warnings, ILogger logger) : IHostedService, IDisposable
 {
-    // Each export stage's own time to flush at shutdown.
-    private const int ShutdownBudgetMilliseconds = 5_000;
+    private const int ShutdownBudgetMilliseconds = 5_000; // each export stage's own, at shutdown
 
     public TracerProvider TracerProvider => tracerProvider;
 
@@ -73,16 +68,15 @@ public sealed class TelemetryLifetime(TracerProvider tracerProvider, MeterProvid
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // A provider shuts its processors down one after another out of one shared 5 s budget, so a hung first backend
-    // would leave the second none. Here every stage gets its own budget, all at once; the providers then find them
-    // shut down already. The warnings go last, to report what the final flush dropped.
+    // Kept although the SDK shuts its processors down itself: a provider does so one after another out of one shared
+    // budget, so a hung first backend would leave the second none. Here every stage gets its own budget, all at once.
     public void Dispose()
     {
         Task.WaitAll([.. destinations.SelectMany(d => new Func<int, bool>[] { d.Spans.Shutdown, d.Logs.Shutdown, d.Metrics.Shutdown })
             .Select(shutdown => Task.Run(() => shutdown(ShutdownBudgetMilliseconds)))]);
         tracerProvider.Dispose();
         meterProvider.Dispose();
-        warnings.Dispose();
+        warnings.Dispose(); // last, to report what the final flush dropped
         // The log exporters are shut down by now: this last line reaches the console, not the backends.
         logger.LogInformation("Telemetry shut down; {Dropped} spans dropped in all", warnings.DroppedSpans);
     }
