@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -89,15 +88,7 @@ public sealed class ClientInjectionTests : IAsyncLifetime
 
     private async Task PingAsync(bool propagate)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Client:ServerUrl"] = _server.Url.ToString(),
-            ["Client:PropagateTraceContext"] = propagate.ToString(),
-        });
-        builder.AddServiceDefaults(ClientTelemetry.SourceName);
-        builder.AddPingClient();
-        using var host = builder.Build();
+        using var host = ClientHost.Builder(_server.Url, ("Client:PropagateTraceContext", propagate.ToString())).Build();
 
         await host.Services.GetRequiredService<PingClient>().PingAsync(TestContext.Current.CancellationToken);
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PingAspire.Client;
@@ -16,14 +15,7 @@ public sealed class ClientReadinessTests
         var healthChecks = 0;
         await using var server = await HeaderRecordingServer.StartAsync(request =>
             request.Path == "/health" && Interlocked.Increment(ref healthChecks) <= 3 ? 503 : 200);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Client:ServerUrl"] = server.Url.ToString(),
-            ["Client:Count"] = "1",
-        });
-        builder.AddServiceDefaults(ClientTelemetry.SourceName);
-        builder.AddPingClient();
+        var builder = ClientHost.Builder(server.Url, ("Client:Count", "1"));
         builder.Services.AddHostedService<PingWorker>();
         using var host = builder.Build();
 
