@@ -10,7 +10,7 @@ namespace PingAspire.Benchmarks;
 
 // Where the manual variant's time goes on the dependency-free endpoint, piece by piece, each as the server does it
 // per request (ServerSpan.cs), through the same hand-built pipeline exporting to a loopback sink. Calling thread only:
-// the same pieces in CPU, all threads, are PieceCpu's.
+// the whole of it, all threads, is the request harness's (server CPU per request).
 [MemoryDiagnoser]
 public class BreakdownBenchmarks
 {

@@ -1,44 +1,50 @@
-using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace PingAspire.Benchmarks;
 
-// The manual variant with its OTLP endpoint healthy, then accepting connections and never answering: latency,
-// memory growth over a bounded run, and spans dropped by the batch queue, side by side.
+// The manual variant (the Release server, a process of its own) with its OTLP endpoint healthy, then accepting
+// connections and never answering: throughput, latency, memory growth over a bounded run, and the spans its batch
+// queue dropped, side by side. Load: wrk on POST /test (one SERVER span a request, no dependency).
 public static class ExporterBackPressureHarness
 {
-    private const int Warmup = 500;
-    private const int Requests = 30_000;
-    private const int Concurrency = 2;
+    private const int WarmUpSeconds = 5;
+    private const int Seconds = 20;
 
     public static async Task<int> RunAsync()
     {
+        var serverDll = RequestsHarness.ServerDll();
+        if (!ProcessCpu.OnPath("wrk") || !File.Exists(serverDll))
+        {
+            Console.WriteLine("Needs wrk and a Release build: run PingAspire.Benchmarks/run-requests.sh first");
+            return 2;
+        }
+
         await using var healthy = await OtlpReceiver.StartAsync(keepTelemetry: false);
         using var stalled = new BlackHoleListener();
         using var dependencies = new Dependencies();
-        var table = new Table("OTLP endpoint", "req/s", "p50 ms", "p99 ms", "p99 ÷ healthy", "managed heap growth MiB", "RSS growth MiB", "dropped spans");
-
-        LoadResult? baseline = null;
+        var table = new Table("OTLP endpoint", "req/s", "p99 ms", "p99 ÷ healthy", "server CPU µs/request", "RSS growth MiB", "dropped spans");
+        WrkResult? baseline = null;
         foreach (var (name, endpoint) in new[] { ("healthy", healthy.Endpoint), ("never answers", stalled.Endpoint) })
         {
-            await using var server = await BenchmarkServer.StartAsync(Tracing.Manual, endpoint, dependencies);
-            using var http = LoadGenerator.CreateClient(server.Address);
-            await LoadGenerator.RunAsync(http, BenchmarkServer.PlainPath, Warmup, Concurrency);
-            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-            var rssBefore = Environment.WorkingSet;
+            long rssGrowth;
+            WrkResult result;
+            var server = await ServerProcess.StartAsync("manual", serverDll, endpoint, dependencies);
+            await using (server)
+            {
+                var target = new WrkTarget(new Uri(server.Url, "/test"), "[]", server.Pid);
+                await Wrk.RunAtOnceAsync([target], WarmUpSeconds);
+                var rssBefore = server.ResidentBytes();
+                result = (await Wrk.RunAtOnceAsync([target], Seconds))[0];
+                rssGrowth = server.ResidentBytes() - rssBefore;
+            }
 
-            var result = await LoadGenerator.RunAsync(http, BenchmarkServer.PlainPath, Requests, Concurrency);
-
-            var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
-            var rssGrowth = Environment.WorkingSet - rssBefore;
-            var dropped = server.Services.GetRequiredService<TelemetryLifetime>().DroppedSpans;
             baseline ??= result;
-            table.Add(name, $"{result.Throughput:0}", $"{result.Percentile(0.50):0.000}", $"{result.Percentile(0.99):0.000}",
-                $"{result.Percentile(0.99) / baseline.Percentile(0.99):0.00}", $"{heapGrowth / 1048576.0:0.0}", $"{rssGrowth / 1048576.0:0.0}", $"{dropped}");
+            table.Add(name, $"{result.RequestsPerSecond:0}", $"{result.P99Milliseconds:0.000}", $"{result.P99Milliseconds / baseline.P99Milliseconds:0.00}",
+                $"{result.ServerCpuUsPerRequest:0.0}", $"{rssGrowth / 1048576.0:0.0}", $"{server.DroppedSpans}");
         }
 
-        Console.WriteLine($"Exporter back-pressure: {Requests} requests to {BenchmarkServer.PlainPath} per variant, concurrency {Concurrency}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine($"Exporter back-pressure: wrk -c{Wrk.Connections} on POST /test for {Seconds} s per endpoint (after {WarmUpSeconds} s), "
+            + $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         table.Print();
         return 0;
     }

@@ -47,7 +47,11 @@ public static class ProcessCpu
     }
 
     // On 2 cores the server gets one of its own; wrk, the OTLP sink (this process) and everything else the other.
-    public static bool CanSplitCores => OperatingSystem.IsLinux() && Environment.ProcessorCount >= 2 && AppHost.ProgramsOnPath.Contains("taskset");
+    public static bool CanSplitCores => OperatingSystem.IsLinux() && Environment.ProcessorCount >= 2 && OnPath("taskset");
+
+    // A program the harnesses run (wrk, taskset: Linux tools), found on PATH.
+    public static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)));
 
     public const string ServerCore = "1";
     public const string LoadCore = "0";

@@ -6,9 +6,7 @@ return args.FirstOrDefault() switch
 {
     "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
     "requests" => await RequestsHarness.RunAsync(args[1..]),
-    "serve-auto" => await BenchmarkServer.ServeAutoAsync(),
-    "piece-cpu" => PieceCpu.Run(args[1], args[2]),
-    "pieces" => await PieceCpu.PrintAsync(),
+    "serve-auto" => await AutoServer.ServeAsync(),
     "span" => Run(() => BenchmarkRunner.Run<SpanCostBenchmarks>(args: args[1..])),
     "breakdown" => Run(() => BenchmarkRunner.Run<BreakdownBenchmarks>(args: args[1..])),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
@@ -27,6 +25,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span|breakdown [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|pieces|backpressure|first-trace [runs] [--instances N] [--aspire-cli PATH]>");
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span|breakdown [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs] [--instances N] [--aspire-cli PATH]>");
     return 2;
 }

@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using PingAspire.AppHost;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
@@ -49,8 +48,8 @@ public static class RequestsHarness
         var rounds = Option(args, "--rounds", 13);
         var seconds = Option(args, "--seconds", 5);
         var jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
-        var serverDll = Path.Combine(TimeToFirstTraceHarness.FindRepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
-        if (!ProgramsOnPath.Contains("wrk") || !File.Exists(serverDll))
+        var serverDll = ServerDll();
+        if (!ProcessCpu.OnPath("wrk") || !File.Exists(serverDll))
         {
             Console.WriteLine("Needs wrk and a Release build: run PingAspire.Benchmarks/run-requests.sh");
             return 2;
@@ -101,8 +100,6 @@ public static class RequestsHarness
         }
 
         var limit = MeasureOneSpanMicroseconds();
-        var pieces = await PieceCpu.MeasureAllAsync(sink.Endpoint);
-        var limitCpu = pieces["span-exported"];
         List<Row> rows = [];
         foreach (var (name, _, _) in Endpoints)
         {
@@ -130,16 +127,14 @@ public static class RequestsHarness
                     SinkCpuUsPerRequest = Median([.. runs.Select(r => r.Self.SinkCpuUsPerRequest)]),
                     ServerCoreShare = Median([.. runs.Select(r => r.Self.ServerCoreShare)]),
                     JitShare = Median([.. runs.Select(r => r.Self.JitShare)]),
-                    // Read by each server's DisposeAsync from its last line.
+                    // Read by each server's DisposeAsync from its last telemetry record.
                     DroppedSpans = servers[variant].DroppedSpans,
                 });
             }
         }
 
-        rows.Add(new Row(null, "limit", null, null, null, null, null, null, limit) { CpuMicrosecondsPerExportedSpan = limitCpu });
-        rows.AddRange(pieces.Select(p => new Row(null, "piece", null, null, null, null, null, null, null) { Piece = p.Key, CpuMicroseconds = p.Value }));
+        rows.Add(new Row(null, "limit", null, null, null, null, null, null, limit));
         Print(rows, rounds, seconds);
-        PrintBreakdown(rows, pieces);
         if (jsonPath is not null)
         {
             await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(rows, JsonOptions));
@@ -227,45 +222,26 @@ public static class RequestsHarness
         Console.WriteLine($"Request overhead: {rounds} rounds x {seconds} s per endpoint, every variant loaded at once, wrk -c{Wrk.Connections} each, "
             + $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         var limit = rows.Single(r => r.Variant == "limit").Microseconds!.Value;
-        var limitCpu = rows.Single(r => r.Variant == "limit").CpuMicrosecondsPerExportedSpan!.Value;
         Console.WriteLine(ProcessCpu.CanSplitCores
             ? $"Cores: the servers on core {ProcessCpu.ServerCore}; wrk, the OTLP sink and the harness on core {ProcessCpu.LoadCore}."
             : "Cores: not split (taskset missing or one core): CPU figures include contention.");
         var table = new Table("endpoint", "variant", "throughput ÷ off, median (min–max)", "p99 ÷ off", "server CPU µs/request, median (min–max)",
-            "CPU overhead µs/request, median (min–max)", "÷ exported-span CPU", "share of the server core", "JIT share of server CPU", "harness CPU µs/request of all servers (sink, Garnet)", "dropped spans", "errors");
+            "CPU overhead µs/request, median (min–max)", "share of the server core", "JIT share of server CPU", "harness CPU µs/request of all servers (sink, Garnet)", "dropped spans", "errors");
         foreach (var row in rows.Where(r => r.Endpoint is not null))
         {
             table.Add(row.Endpoint!, row.Variant, $"{row.ThroughputRatioMedian:0.00} ({row.ThroughputRatioMin:0.00}–{row.ThroughputRatioMax:0.00})",
                 $"{row.P99RatioMedian:0.00}", $"{row.ServerCpuUsPerRequest:0.0} ({row.ServerCpuUsPerRequestMin:0.0}–{row.ServerCpuUsPerRequestMax:0.0})",
                 $"{row.OverheadCpuUsPerRequest:0.0} ({row.OverheadCpuUsPerRequestMin:0.0}–{row.OverheadCpuUsPerRequestMax:0.0})",
-                $"{row.OverheadCpuUsPerRequest / limitCpu:0.0}", $"{row.ServerCoreShare:P0}", $"{row.JitShare:P1}", $"{row.SinkCpuUsPerRequest:0.0}", row.DroppedSpans?.ToString(CultureInfo.InvariantCulture) ?? "n/a",
+                $"{row.ServerCoreShare:P0}", $"{row.JitShare:P1}", $"{row.SinkCpuUsPerRequest:0.0}", row.DroppedSpans?.ToString(CultureInfo.InvariantCulture) ?? "n/a",
                 $"{row.Errors}");
         }
 
         table.Print();
-        Console.WriteLine($"One recorded span, calling thread only (SpanCostBenchmarks): {limit:0.00} µs; "
-            + $"recorded and exported, all threads (PieceCpu span-exported): {limitCpu:0.00} µs CPU");
+        Console.WriteLine($"One recorded span, calling thread only (SpanCostBenchmarks): {limit:0.00} µs");
     }
 
-    // The measured overheads against the sum of their pieces, each piece's CPU from PieceCpu. /ping's five spans (here
-    // Redis and SQLite: no MongoDB is configured) are counted as five of the SERVER span (its four dependency spans
-    // carry fewer tags), its three duration records (the request, two dependencies) as three of the request's.
-    private static void PrintBreakdown(List<Row> rows, Dictionary<string, double> pieces)
-    {
-        double Measured(string endpoint, string variant) =>
-            rows.Single(r => r.Endpoint == endpoint && r.Variant == variant).OverheadCpuUsPerRequest!.Value;
-        var table = new Table("measured overhead", "µs", "its pieces (PieceCpu, µs CPU each)", "sum µs", "sum ÷ measured", "within ±25 %");
-        void Line(string name, double measured, string recipe, double sum) =>
-            table.Add(name, $"{measured:0.00}", recipe, $"{sum:0.00}", $"{sum / measured:0.00}", Math.Abs(sum / measured - 1) <= 0.25 ? "yes" : "no");
-        var (extract, built, exported, record) = (pieces["extract"], pieces["span-not-exported"], pieces["span-exported"], pieces["duration-record"]);
-        var test = Endpoints[1].Name;
-        Line($"{test}, manual-no-export", Measured(test, "manual-no-export"), $"extract {extract:0.00} + span not exported {built:0.00}", extract + built);
-        Line($"{test}, manual", Measured(test, "manual"),
-            $"extract {extract:0.00} + span exported {exported:0.00} + duration record {record:0.00}", extract + exported + record);
-        Line("/ping, manual", Measured("/ping", "manual"),
-            $"extract {extract:0.00} + 5 × span exported {exported:0.00} + 3 × duration record {record:0.00}", extract + 5 * exported + 3 * record);
-        table.Print();
-    }
+    public static string ServerDll() =>
+        Path.Combine(TimeToFirstTraceHarness.FindRepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
 
     private static double Median(List<double> values)
     {
@@ -295,32 +271,16 @@ public static class RequestsHarness
         double? Microseconds)
     {
         public double? ServerCpuUsPerRequest { get; init; }
-
         public double? ServerCpuUsPerRequestMin { get; init; }
-
         // The median over the windows of the server's CPU per request ÷ off's of the same seconds.
         public double? ServerCpuRatioMedian { get; init; }
-
         public double? ServerCpuUsPerRequestMax { get; init; }
-
         public double? OverheadCpuUsPerRequest { get; init; }
-
         public double? OverheadCpuUsPerRequestMin { get; init; }
-
         public double? OverheadCpuUsPerRequestMax { get; init; }
-
         public double? SinkCpuUsPerRequest { get; init; }
-
         public double? ServerCoreShare { get; init; }
-
         public double? JitShare { get; init; }
-
-        public string? Piece { get; init; }
-
-        public double? CpuMicroseconds { get; init; }
-
         public long? DroppedSpans { get; init; }
-
-        public double? CpuMicrosecondsPerExportedSpan { get; init; }
     }
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
+using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.TestSupport;
 
 namespace PingAspire.Benchmarks;
@@ -6,9 +9,9 @@ namespace PingAspire.Benchmarks;
 // The Release PingAspire.Server as its own process, one telemetry variant per process, selected by configuration
 // only: "off" is OpenTelemetry's standard OTEL_SDK_DISABLED=true; "manual-no-export" the SDK on with no destination
 // (spans made, nothing exported, no metric reader); "auto" is the benchmark's own server with Aspire's
-// default instrumentation (BenchmarkServer.ServeAutoAsync).
+// default instrumentation (AutoServer.cs).
 // On 2 cores it runs on a core of its own (ProcessCpu), so that its throughput and CPU are its own.
-public sealed partial class ServerProcess(Process process, Uri url, System.Collections.Concurrent.ConcurrentQueue<string> output) : IAsyncDisposable
+public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<string> output) : IAsyncDisposable
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(15);
@@ -17,8 +20,8 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
 
     public int Pid => process.Id;
 
-    // What its batch queues dropped, as the process's last telemetry line says it (read once it has stopped); null
-    // for the variants with no such line (off, auto).
+    // What its batch queues dropped, from its last telemetry log record (read once it has stopped); null for the variants
+    // that export nothing (off, manual-no-export).
     public long? DroppedSpans { get; private set; }
 
     public static async Task<ServerProcess> StartAsync(string variant, string serverDll, Uri otlpSink, Dependencies dependencies)
@@ -30,8 +33,9 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
         // Development: the dependency-free endpoint is the W3C test endpoint, which answers in Development only.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        // Its last line, "Telemetry shut down; N spans dropped in all".
-        start.Environment["Logging__LogLevel__PingAspire.Telemetry"] = "Information";
+        // Its last telemetry record, read by its structured Dropped value (the console's JSON), not by its wording.
+        start.Environment[$"Logging__LogLevel__{TelemetrySetup.LoggerName}"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "json";
         start.Environment["ConnectionStrings__redis"] = dependencies.RedisConnectionString;
         start.Environment["ConnectionStrings__sql"] = dependencies.SqlConnectionString(variant);
         start.Environment["TraceContextTest__Enabled"] = "true";
@@ -49,7 +53,7 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var process = Process.Start(start)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var output = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();
@@ -100,12 +104,26 @@ public sealed partial class ServerProcess(Process process, Uri url, System.Colle
             await process.WaitForExitAsync();
         }
 
-        DroppedSpans = output.Select(line => Dropped().Match(line)).LastOrDefault(m => m.Success) is { } match
-            ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+        DroppedSpans = output.Select(Dropped).LastOrDefault(dropped => dropped is not null);
         process.Dispose();
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"Telemetry shut down; (\d+) spans dropped in all")]
-    private static partial System.Text.RegularExpressions.Regex Dropped();
+    // The current RSS (VmRSS in /proc/<pid>/status), in bytes.
+    public long ResidentBytes() =>
+        long.Parse(File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
+    private static long? Dropped(string line)
+    {
+        if (!line.StartsWith('{'))
+        {
+            return null;
+        }
+
+        using var record = JsonDocument.Parse(line);
+        return record.RootElement.GetProperty("Category").GetString() == TelemetrySetup.LoggerName
+            && record.RootElement.GetProperty("State").TryGetProperty("Dropped", out var dropped)
+            ? dropped.ValueKind == JsonValueKind.Number ? dropped.GetInt64() : long.Parse(dropped.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
 }

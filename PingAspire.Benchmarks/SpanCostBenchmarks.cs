@@ -18,7 +18,6 @@ public class SpanCostBenchmarks
     [Benchmark]
     public void OneRecordedServerSpan() => RecordServerSpan();
 
-    // Also what PieceCpu records, span after span.
     public static void RecordServerSpan()
     {
         KeyValuePair<string, object?>[] tags =
