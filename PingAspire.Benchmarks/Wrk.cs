@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 
 namespace PingAspire.Benchmarks;
 
@@ -18,9 +17,22 @@ public sealed record WrkResult(double RequestsPerSecond, double P99Milliseconds,
 public sealed record WrkTarget(Uri Url, string? PostBody, int ServerPid);
 
 // Debian's wrk, in its own process: closed-loop load (a fixed number of connections, each sending its next request
-// when the last is answered), every request carrying a traceparent as a traced caller's would.
-public static partial class Wrk
+// when the last is answered), every request carrying a traceparent as a traced caller's would. Its figures are read
+// from one JSON line its Lua `done` hook writes (wrk's own counts), not from its report for people.
+public static class Wrk
 {
+    // wrk's summary: duration and latency in microseconds; errors of every kind (connect, read, write, timeout, and
+    // answers that were not 2xx/3xx).
+    private const string Summary = """
+        done = function(summary, latency, requests)
+          local e = summary.errors
+          io.write(string.format('\n{"requests":%d,"duration_us":%d,"errors":%d,"p99_us":%f}\n', summary.requests,
+            summary.duration, e.connect + e.read + e.write + e.timeout + e.status, latency:percentile(99)))
+        end
+        """;
+
+    private sealed record WrkSummary(int Requests, long DurationUs, int Errors, double P99Us);
+
     public const int Connections = 2;
     public const string Traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -36,9 +48,9 @@ public static partial class Wrk
             {
                 var script = Path.GetTempFileName();
                 scripts.Add(script);
-                await File.WriteAllTextAsync(script, target.PostBody is null
+                await File.WriteAllTextAsync(script, (target.PostBody is null
                     ? ""
-                    : $"wrk.method = \"POST\"\nwrk.body = \"{target.PostBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+                    : $"wrk.method = \"POST\"\nwrk.body = \"{target.PostBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n") + Summary);
                 string[] wrkArgs =
                 [
                     "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", "-s", script,
@@ -75,23 +87,18 @@ public static partial class Wrk
 
             window.Stop();
             sinkCpu = Process.GetCurrentProcess().TotalProcessorTime - sinkCpu;
-            var parsed = new (double Rate, double P99, int Errors, double Served)[targets.Count];
+            var parsed = new WrkSummary[targets.Count];
             for (var i = 0; i < targets.Count; i++)
             {
-                var (rate, p99, requests) = (RequestsPerSecond().Match(outputs[i]), P99().Match(outputs[i]), Requests().Match(outputs[i]));
-                if (wrks[i].ExitCode != 0 || !rate.Success || !p99.Success || !requests.Success)
-                {
-                    throw new InvalidOperationException(
+                var line = outputs[i].Split('\n').LastOrDefault(l => l.StartsWith("{\"requests\"", StringComparison.Ordinal));
+                parsed[i] = wrks[i].ExitCode == 0 && line is not null
+                    ? JsonSerializer.Deserialize<WrkSummary>(line, SnakeCase)!
+                    : throw new InvalidOperationException(
                         $"wrk against {targets[i].Url} failed:{Environment.NewLine}{outputs[i]}{await wrks[i].StandardError.ReadToEndAsync()}");
-                }
-
-                parsed[i] = (double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Milliseconds(p99),
-                    ErrorCounts().Matches(outputs[i]).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
-                    double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture));
             }
 
-            var sinkPerRequest = sinkCpu.TotalMicroseconds / parsed.Sum(p => p.Served);
-            return [.. parsed.Select((p, i) => new WrkResult(p.Rate, p.P99, p.Errors, serverCpu[i].TotalMicroseconds / p.Served, sinkPerRequest,
+            var sinkPerRequest = sinkCpu.TotalMicroseconds / parsed.Sum(p => p.Requests);
+            return [.. parsed.Select((p, i) => new WrkResult(p.Requests / (p.DurationUs / 1e6), p.P99Us / 1000.0, p.Errors, serverCpu[i].TotalMicroseconds / p.Requests, sinkPerRequest,
                 serverCpu[i] / window.Elapsed, serverCpu[i] > TimeSpan.Zero ? jit[i].Since() / serverCpu[i] : 0))];
         }
         finally
@@ -101,27 +108,5 @@ public static partial class Wrk
         }
     }
 
-    private static double Milliseconds(Match latency)
-    {
-        var value = double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture);
-        return latency.Groups[2].Value switch
-        {
-            "us" => value / 1000,
-            "ms" => value,
-            "s" => value * 1000,
-            var unit => throw new InvalidOperationException($"wrk latency unit '{unit}'"),
-        };
-    }
-
-    [GeneratedRegex(@"(\d+) requests in ")]
-    private static partial Regex Requests();
-
-    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
-    private static partial Regex RequestsPerSecond();
-
-    [GeneratedRegex(@"(?:Non-2xx or 3xx responses:|connect|read|write|timeout)\s+(\d+)")]
-    private static partial Regex ErrorCounts();
-
-    [GeneratedRegex(@"\s99%\s+([0-9.]+)(us|ms|s)")]
-    private static partial Regex P99();
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }
