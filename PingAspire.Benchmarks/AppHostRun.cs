@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 
 namespace PingAspire.Benchmarks;
 
-// One `dotnet run --no-build --project <apphost>` (or `aspire run --no-build`, given the Aspire CLI) as a user starts it, with every line it writes stamped with the
-// time since the command started, and the resource events Aspire logs (state changes, health) read back from them.
+// One `dotnet run --no-build --project <apphost>` (or `aspire run --no-build`, given the Aspire CLI) as a user starts
+// it, with every line it writes stamped with the time since the command started, and the resource events Aspire logs
+// (state changes, health) read back from them.
 public sealed partial class AppHostRun : IAsyncDisposable
 {
     private readonly Process _process;

@@ -52,7 +52,10 @@ public static class ManualTelemetry
     // The tutorial's default service name, where the SDK's would be unknown_service:<process>; first, so that the
     // environment's service.name (OTEL_SERVICE_NAME, else OTEL_RESOURCE_ATTRIBUTES) overrides it.
     public static ResourceBuilder CreateResource() =>
-        ResourceBuilder.CreateEmpty().AddService(DefaultServiceName, autoGenerateServiceInstanceId: false).AddTelemetrySdk().AddEnvironmentVariableDetector();
+        ResourceBuilder.CreateEmpty()
+            .AddService(DefaultServiceName, autoGenerateServiceInstanceId: false)
+            .AddTelemetrySdk()
+            .AddEnvironmentVariableDetector();
 
     // Traces and metrics: one provider each, every destination's stage added to it. The SDK's resource detector reads
     // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME from this configuration.

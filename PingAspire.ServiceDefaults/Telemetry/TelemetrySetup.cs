@@ -38,9 +38,10 @@ public static class TelemetrySetup
         // The Lightstep token is in the options' headers, never in these lines.
         foreach (var (name, setting) in new[] { ("Dashboard", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("Lightstep", "LS_ACCESS_TOKEN") })
         {
-            logger.LogInformation("{Destination} export is {State}", name, destinations.Find(d => d.Name == name) is { } on
+            var state = destinations.Find(d => d.Name == name) is { } on
                 ? $"on: {on.Options.Endpoint} ({on.Options.Protocol}){(on.TraceRatio < 1 ? $", {on.TraceRatio:P0} of traces" : "")}"
-                : $"off: {setting} is not set");
+                : $"off: {setting} is not set";
+            logger.LogInformation("{Destination} export is {State}", name, state);
         }
 
         var warnings = new SdkWarnings(logger);
