@@ -12,10 +12,8 @@ public static class ExporterBackPressureHarness
 
     public static async Task<int> RunAsync()
     {
-        var serverDll = RequestsHarness.ServerDll();
-        if (!ProcessCpu.OnPath("wrk") || !File.Exists(serverDll))
+        if (ServerProcess.ReleaseServer() is not { } serverDll)
         {
-            Console.WriteLine("Needs wrk and a Release build: run PingAspire.Benchmarks/run-requests.sh first");
             return 2;
         }
 

@@ -48,10 +48,8 @@ public static class RequestsHarness
         var rounds = Option(args, "--rounds", 13);
         var seconds = Option(args, "--seconds", 5);
         var jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
-        var serverDll = ServerDll();
-        if (!ProcessCpu.OnPath("wrk") || !File.Exists(serverDll))
+        if (ServerProcess.ReleaseServer() is not { } serverDll)
         {
-            Console.WriteLine("Needs wrk and a Release build: run PingAspire.Benchmarks/run-requests.sh");
             return 2;
         }
 
@@ -239,9 +237,6 @@ public static class RequestsHarness
         table.Print();
         Console.WriteLine($"One recorded span, calling thread only (SpanCostBenchmarks): {limit:0.00} µs");
     }
-
-    public static string ServerDll() =>
-        Path.Combine(TimeToFirstTraceHarness.FindRepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
 
     private static double Median(List<double> values)
     {

@@ -20,9 +20,22 @@ public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<stri
 
     public int Pid => process.Id;
 
-    // What its batch queues dropped, from its last telemetry log record (read once it has stopped); null for the variants
-    // that export nothing (off, manual-no-export).
+    // What its batch queues dropped, from its last telemetry log record (read once it has stopped); null for "off",
+    // which builds no telemetry and writes no such record.
     public long? DroppedSpans { get; private set; }
+
+    // The Release server's path, where wrk and that build are there to load and run it; null, and what to run, where not.
+    public static string? ReleaseServer()
+    {
+        var serverDll = Path.Combine(TimeToFirstTraceHarness.FindRepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
+        if (ProcessCpu.OnPath("wrk") && File.Exists(serverDll))
+        {
+            return serverDll;
+        }
+
+        Console.WriteLine("Needs wrk and a Release build: run PingAspire.Benchmarks/run-requests.sh");
+        return null;
+    }
 
     public static async Task<ServerProcess> StartAsync(string variant, string serverDll, Uri otlpSink, Dependencies dependencies)
     {
@@ -123,7 +136,7 @@ public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<stri
         using var record = JsonDocument.Parse(line);
         return record.RootElement.GetProperty("Category").GetString() == TelemetrySetup.LoggerName
             && record.RootElement.GetProperty("State").TryGetProperty("Dropped", out var dropped)
-            ? dropped.ValueKind == JsonValueKind.Number ? dropped.GetInt64() : long.Parse(dropped.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+            ? dropped.GetInt64()
             : null;
     }
 }

@@ -53,7 +53,7 @@ public static class Wrk
                     : $"wrk.method = \"POST\"\nwrk.body = \"{target.PostBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n") + Summary);
                 string[] wrkArgs =
                 [
-                    "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", "-s", script,
+                    "-t1", $"-c{Connections}", $"-d{seconds}s", "-s", script,
                     "-H", $"traceparent: {Traceparent}", target.Url.ToString(),
                 ];
                 var start = ProcessCpu.OnCore(ProcessCpu.LoadCore, ["wrk", .. wrkArgs]);
