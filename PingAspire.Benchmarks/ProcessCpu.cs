@@ -14,30 +14,7 @@ public static class ProcessCpu
 
     public static TimeSpan Of(int pid) => OfStat($"/proc/{pid}/stat");
 
-    // A process's threads by id, and each thread's name and CPU; null where the thread ended between the listing and
-    // the read. Empty where /proc has no threads to read.
-    public static IEnumerable<int> Threads(int pid) =>
-        Directory.Exists($"/proc/{pid}/task")
-            ? Directory.GetDirectories($"/proc/{pid}/task").Select(task => int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture))
-            : [];
-
-    public static string? ThreadName(int pid, int thread) => UnlessEnded(() => File.ReadAllText($"/proc/{pid}/task/{thread}/comm"));
-
-    public static TimeSpan? ThreadCpu(int pid, int thread) => UnlessEnded(() => (TimeSpan?)OfStat($"/proc/{pid}/task/{thread}/stat"));
-
-    private static T? UnlessEnded<T>(Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return default;
-        }
-    }
-
-    private static TimeSpan OfStat(string path)
+    public static TimeSpan OfStat(string path)
     {
         var stat = File.ReadAllText(path);
         // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
@@ -60,7 +37,7 @@ public static class ProcessCpu
     public static ProcessStartInfo OnCore(string core, params string[] command) =>
         CanSplitCores ? new ProcessStartInfo("taskset", ["-c", core, .. command]) : new ProcessStartInfo(command[0], command[1..]);
 
-    // A process whose CPU is measured (the server, a piece): on the server's core, none of the shell's telemetry
+    // A process whose CPU is measured (a server): on the server's core, none of the shell's telemetry
     // settings (a user's exported endpoint or token would add a destination), and without idle spinning. The thread
     // pool spins (sched_yield) before it sleeps: on a core of its own, between two requests, the server spun away
     // whatever the request left of the core, so its CPU per request came out as 1 / throughput, latency again

@@ -7,7 +7,6 @@ return args.FirstOrDefault() switch
     "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
     "requests" => await RequestsHarness.RunAsync(args[1..]),
     "serve-auto" => await AutoServer.ServeAsync(),
-    "span" => Run(() => BenchmarkRunner.Run<SpanCostBenchmarks>(args: args[1..])),
     "breakdown" => Run(() => BenchmarkRunner.Run<BreakdownBenchmarks>(args: args[1..])),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
     "first-trace" => await TimeToFirstTraceHarness.RunAsync(
@@ -25,6 +24,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|span|breakdown [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs] [--instances N] [--aspire-cli PATH]>");
+    Console.WriteLine("usage: dotnet run -c Release --project PingAspire.Benchmarks -- <propagation|breakdown [BenchmarkDotNet options]|requests [--rounds N] [--seconds N] [--json PATH]|backpressure|first-trace [runs] [--instances N] [--aspire-cli PATH]>");
     return 2;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using PingAspire.TestSupport;
@@ -208,11 +209,12 @@ public static class RequestsHarness
         return order.Zip(results);
     }
 
-    // BenchmarkDotNet, in this process: SpanCostBenchmarks' mean, in microseconds.
+    // BenchmarkDotNet, in this process: BreakdownBenchmarks.OneRecordedServerSpan's mean, in microseconds.
     private static double MeasureOneSpanMicroseconds()
     {
-        var summary = BenchmarkRunner.Run<SpanCostBenchmarks>(DefaultConfig.Instance.AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableLogFile));
-        return summary.Reports.Single().ResultStatistics!.Mean / 1000;
+        var config = DefaultConfig.Instance.AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableLogFile)
+            .AddFilter(new NameFilter(name => name == nameof(BreakdownBenchmarks.OneRecordedServerSpan)));
+        return BenchmarkRunner.Run<BreakdownBenchmarks>(config).Reports.Single().ResultStatistics!.Mean / 1000;
     }
 
     private static void Print(List<Row> rows, int rounds, int seconds)
@@ -235,7 +237,7 @@ public static class RequestsHarness
         }
 
         table.Print();
-        Console.WriteLine($"One recorded span, calling thread only (SpanCostBenchmarks): {limit:0.00} µs");
+        Console.WriteLine($"One recorded span, calling thread only (BreakdownBenchmarks.OneRecordedServerSpan): {limit:0.00} µs");
     }
 
     private static double Median(List<double> values)

@@ -10,14 +10,14 @@ public sealed class TieredCompilationMeter
 {
     public static readonly TimeSpan ReadEvery = TimeSpan.FromMilliseconds(200);
 
-    private readonly int _pid;
-    private readonly Dictionary<int, bool> _compiles = [];
-    private readonly Dictionary<int, TimeSpan> _before = [];
-    private readonly Dictionary<int, TimeSpan> _lastSeen = [];
+    private readonly string _tasks;
+    private readonly Dictionary<string, bool> _compiles = [];
+    private readonly Dictionary<string, TimeSpan> _before = [];
+    private readonly Dictionary<string, TimeSpan> _lastSeen = [];
 
     public TieredCompilationMeter(int pid)
     {
-        _pid = pid;
+        _tasks = $"/proc/{pid}/task";
         Read(_before);
     }
 
@@ -26,18 +26,22 @@ public sealed class TieredCompilationMeter
     public TimeSpan Since() =>
         _lastSeen.Aggregate(TimeSpan.Zero, (sum, thread) => sum + thread.Value - _before.GetValueOrDefault(thread.Key));
 
-    private void Read(Dictionary<int, TimeSpan> into)
+    private void Read(Dictionary<string, TimeSpan> into)
     {
-        foreach (var thread in ProcessCpu.Threads(_pid))
+        foreach (var thread in Directory.Exists(_tasks) ? Directory.GetDirectories(_tasks) : [])
         {
-            if (!_compiles.TryGetValue(thread, out var compiles))
+            try
             {
-                compiles = _compiles[thread] = ProcessCpu.ThreadName(_pid, thread)?.StartsWith(".NET Tiered Com", StringComparison.Ordinal) == true;
+                if (_compiles.TryGetValue(thread, out var compiles)
+                    ? compiles
+                    : _compiles[thread] = File.ReadAllText(Path.Combine(thread, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                {
+                    into[thread] = ProcessCpu.OfStat(Path.Combine(thread, "stat"));
+                }
             }
-
-            if (compiles && ProcessCpu.ThreadCpu(_pid, thread) is { } cpu)
+            catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
             {
-                into[thread] = cpu;
+                // The thread ended between the listing and the read: its last CPU seen stays.
             }
         }
     }
