@@ -39,26 +39,19 @@ public static class Wrk
     // One wrk per target, all in the same seconds: what slows the machine in those seconds slows every server alike.
     public static async Task<IReadOnlyList<WrkResult>> RunAtOnceAsync(IReadOnlyList<WrkTarget> targets, int seconds)
     {
-        List<string> scripts = [];
+        var scripts = targets.Select(_ => Path.GetTempFileName()).ToList();
         List<Process> wrks = [];
         try
         {
             var starts = new List<ProcessStartInfo>();
-            foreach (var target in targets)
+            foreach (var (target, script) in targets.Zip(scripts))
             {
-                var script = Path.GetTempFileName();
-                scripts.Add(script);
                 await File.WriteAllTextAsync(script, (target.PostBody is null
                     ? ""
                     : $"wrk.method = \"POST\"\nwrk.body = \"{target.PostBody}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n") + Summary);
-                string[] wrkArgs =
-                [
-                    "-t1", $"-c{Connections}", $"-d{seconds}s", "-s", script,
-                    "-H", $"traceparent: {Traceparent}", target.Url.ToString(),
-                ];
-                var start = ProcessCpu.OnCore(ProcessCpu.LoadCore, ["wrk", .. wrkArgs]);
-                start.RedirectStandardOutput = true;
-                start.RedirectStandardError = true;
+                var start = ProcessCpu.OnCore(ProcessCpu.LoadCore,
+                    "wrk", "-t1", $"-c{Connections}", $"-d{seconds}s", "-s", script, "-H", $"traceparent: {Traceparent}", target.Url.ToString());
+                start.RedirectStandardOutput = start.RedirectStandardError = true;
                 starts.Add(start);
             }
 
@@ -80,21 +73,17 @@ public static class Wrk
 
             jit.ForEach(meter => meter.Read());
             var outputs = await running;
-            for (var i = 0; i < targets.Count; i++)
-            {
-                serverCpu[i] = ProcessCpu.Of(targets[i].ServerPid) - serverCpu[i];
-            }
-
+            serverCpu = [.. targets.Select((t, i) => ProcessCpu.Of(t.ServerPid) - serverCpu[i])];
             window.Stop();
             sinkCpu = Process.GetCurrentProcess().TotalProcessorTime - sinkCpu;
-            var parsed = new WrkSummary[targets.Count];
+            var parsed = new List<WrkSummary>();
             for (var i = 0; i < targets.Count; i++)
             {
                 var line = outputs[i].Split('\n').LastOrDefault(l => l.StartsWith("{\"requests\"", StringComparison.Ordinal));
-                parsed[i] = wrks[i].ExitCode == 0 && line is not null
+                parsed.Add(wrks[i].ExitCode == 0 && line is not null
                     ? JsonSerializer.Deserialize<WrkSummary>(line, SnakeCase)!
                     : throw new InvalidOperationException(
-                        $"wrk against {targets[i].Url} failed:{Environment.NewLine}{outputs[i]}{await wrks[i].StandardError.ReadToEndAsync()}");
+                        $"wrk against {targets[i].Url} failed:{Environment.NewLine}{outputs[i]}{await wrks[i].StandardError.ReadToEndAsync()}"));
             }
 
             var sinkPerRequest = sinkCpu.TotalMicroseconds / parsed.Sum(p => p.Requests);
