@@ -63,8 +63,6 @@ public sealed class TelemetryLifetime(TracerProvider tracerProvider, MeterProvid
 
     public TracerProvider TracerProvider => tracerProvider;
 
-    public long DroppedSpans => warnings.DroppedSpans;
-
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
