@@ -1,5 +1,4 @@
 using Aspire.Hosting.ApplicationModel;
-using Microsoft.Playwright;
 using PingAspire.AppHost;
 using PingAspire.TestSupport;
 using PingAspire.TestSupport.Otlp;
@@ -32,23 +31,14 @@ public sealed class DashboardBrowserTests
         await Expect(page.GetByText("GET /ping").First);
         await SaveScreenshotAsync(page, "trace-list.png");
 
-        await OpenTraceAsync(page, app, trace);
         // The dashboard names client HTTP spans by method and status.
-        await Expect(page.GetByText("HTTP GET 200", new() { Exact = true }).First);
-        foreach (var span in new[] { "redis_integration", "server redis operation", "sql_integration", "server sql operation" })
-        {
-            await Expect(page.GetByText(span, new() { Exact = true }).First);
-        }
-
-        await Expect(page.GetByText(ServiceNames.Client, new() { Exact = true }).First);
-        await Expect(page.GetByText(ServiceNames.Server, new() { Exact = true }).First);
+        await OpenTraceAsync(page, TraceUrl(app, trace), "HTTP GET 200", "redis_integration", "server redis operation",
+            "sql_integration", "server sql operation", ServiceNames.Client, ServiceNames.Server);
         await SaveScreenshotAsync(page, "trace-detail.png");
 
         // One trace across two languages: the JavaScript client's span above the C# server's.
         var mixed = await CompleteTraceAsync(lightstep.Telemetry, s => s.StatusCode == Status.Types.StatusCode.Unset, client: ServiceNames.JsClient);
-        await OpenTraceAsync(page, app, mixed);
-        await Expect(page.GetByText(ServiceNames.JsClient, new() { Exact = true }).First);
-        await Expect(page.GetByText(ServiceNames.Server, new() { Exact = true }).First);
+        await OpenTraceAsync(page, TraceUrl(app, mixed), ServiceNames.JsClient, ServiceNames.Server, "server redis operation");
         await SaveScreenshotAsync(page, "trace-js-client.png");
 
         await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
@@ -59,9 +49,8 @@ public sealed class DashboardBrowserTests
             Timeouts.SpansArrive, "the 'redis failed' warning");
         var failed = await lightstep.Telemetry.WaitForAsync(all => all.Count(s => s.TraceId == warning.TraceId) == 6 ? warning.TraceId : null,
             Timeouts.SpansArrive, "the six spans of the failed request");
-        await OpenTraceAsync(page, app, failed);
+        await OpenTraceAsync(page, TraceUrl(app, failed), "HTTP GET 503", "server redis operation");
         await page.GetByText("server redis operation", new() { Exact = true }).First.ClickAsync();
-        await Expect(page.GetByText("HTTP GET 503", new() { Exact = true }).First);
         await Expect(page.GetByText("StackExchange.Redis.RedisConnectionException").First);
         await SaveScreenshotAsync(page, "trace-redis-down.png");
 
@@ -86,9 +75,5 @@ public sealed class DashboardBrowserTests
             .Select(c => c.TraceId)
             .FirstOrDefault(id => all.Count(s => s.TraceId == id) == 6), Timeouts.SpansArrive, "a complete client trace");
 
-    private static async Task OpenTraceAsync(IPage page, PingAppHost app, string traceId)
-    {
-        await page.GotoAsync(new Uri(app.DashboardLoginUrl, $"/traces/detail/{traceId}").ToString());
-        await Expect(page.GetByText("server redis operation", new() { Exact = true }).First);
-    }
+    private static Uri TraceUrl(PingAppHost app, string traceId) => new(app.DashboardLoginUrl, $"/traces/detail/{traceId}");
 }

@@ -22,8 +22,8 @@ public sealed class RestartedTraceBrowserTests(OutsideSettingsAppHost fixture)
         await using var browser = await BrowserSession.LoginAsync(app);
         var page = browser.Page;
         // The server span selected: its details, with the link, open beside the waterfall.
-        await page.GotoAsync(new Uri(app.DashboardLoginUrl, $"/traces/detail/{server.TraceId}?spanId={server.SpanId}").ToString());
-        await Expect(page.GetByText("server redis operation", new() { Exact = true }).First);
+        await OpenTraceAsync(page, new Uri(app.DashboardLoginUrl, $"/traces/detail/{server.TraceId}?spanId={server.SpanId}"),
+            "redis_integration", "server redis operation", "sql_integration", "server sql operation");
         await Expect(page.GetByText(server.SpanId).First);
         // The linked span: the client's, by its short id, named as the dashboard names client HTTP spans.
         var linked = page.GetByText(server.Links[0].SpanId[..7], new() { Exact = true }).First;

@@ -44,6 +44,31 @@ public static class DashboardBrowser
 
     public static Task Expect(ILocator locator) => Assertions.Expect(locator).ToBeVisibleAsync(new() { Timeout = PageTimeout });
 
+    // The trace view draws what the dashboard holds when the page loads, and never redraws a trace it did not find
+    // then. Each project exports to the dashboard on its own batch schedule, seconds apart from the receiver the test
+    // waited on, so reload, as a user would, until each of the texts (exact) is drawn.
+    public static async Task OpenTraceAsync(IPage page, Uri traceUrl, params string[] texts)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(PageTimeout);
+        while (true)
+        {
+            await page.GotoAsync(traceUrl.ToString());
+            try
+            {
+                foreach (var text in texts)
+                {
+                    await Assertions.Expect(page.GetByText(text, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+                }
+
+                return;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline)
+            {
+                // Not all of the trace had reached the dashboard when the page loaded: load it again.
+            }
+        }
+    }
+
     public static async Task SaveScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(AppContext.BaseDirectory, name);
