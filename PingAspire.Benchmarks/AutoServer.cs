@@ -5,6 +5,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using PingAspire.Server.Apis;
 using PingAspire.Server.Integrations;
+using PingAspire.ServiceDefaults.Layers;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Benchmarks;

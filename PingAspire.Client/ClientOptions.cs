@@ -1,4 +1,4 @@
-using PingAspire.ServiceDefaults;
+using PingAspire.ServiceDefaults.Layers;
 
 namespace PingAspire.Client;
 

@@ -1,4 +1,4 @@
-// LS_TRACES_SAMPLE_RATIO, decided exactly as in C# (PingAspire.ServiceDefaults/Telemetry/ConsistentSampling.cs), so
+// LS_TRACES_SAMPLE_RATIO, decided exactly as in C# (PingAspire.ServiceDefaults.Layers/ConsistentSampling.cs), so
 // that a trace is whole in Lightstep or absent, whichever client started it: OpenTelemetry's consistent probability
 // sampling, the randomness R in the trace id's rightmost 7 bytes, kept when R >= T = 2^56 - round(ratio * 2^56).
 // https://opentelemetry.io/docs/specs/otel/trace/tracestate-probability-sampling/

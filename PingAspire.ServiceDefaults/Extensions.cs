@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PingAspire.ServiceDefaults;
+using PingAspire.ServiceDefaults.Layers;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;

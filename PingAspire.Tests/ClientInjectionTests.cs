@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using PingAspire.Client;
+using PingAspire.ServiceDefaults.Layers;
 using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using PingAspire.AppHost;
+using PingAspire.ServiceDefaults.Layers;
 using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.TestSupport;
 using PingAspire.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using PingAspire.ServiceDefaults.Layers;
 using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.TestSupport;
 using PingAspire.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
-using PingAspire.ServiceDefaults;
+using PingAspire.ServiceDefaults.Layers;
 
 namespace PingAspire.Server.Apis;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using OpenTelemetry;
-using PingAspire.ServiceDefaults;
+using PingAspire.ServiceDefaults.Layers;
 using PingAspire.ServiceDefaults.Telemetry;
 
 namespace PingAspire.Server.Apis;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using PingAspire.ServiceDefaults;
+using PingAspire.ServiceDefaults.Layers;
 
 namespace PingAspire.Server.Integrations;
 

@@ -8,6 +8,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using PingAspire.ServiceDefaults.Layers;
 
 namespace PingAspire.ServiceDefaults.Telemetry;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using PingAspire.ServiceDefaults.Layers;
 
 namespace PingAspire.ServiceDefaults.Telemetry;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-namespace PingAspire.ServiceDefaults.Telemetry;
+namespace PingAspire.ServiceDefaults.Layers;
 
 // LS_TRACES_SAMPLE_RATIO: the share of traces Lightstep gets, while the dashboard gets them all. Each process decides
 // from the trace id alone, by one rule that every process and both languages share (PingAspire.JsClient/sampling.js),

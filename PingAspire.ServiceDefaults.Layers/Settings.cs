@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace PingAspire.ServiceDefaults;
+namespace PingAspire.ServiceDefaults.Layers;
 
 // A refused setting reads like a tool's error: one line naming the key, the value and what is allowed, exit code 1, no
 // stack trace. Settings are read and checked while the host is built (ValidateOnStart would log a stack trace first).

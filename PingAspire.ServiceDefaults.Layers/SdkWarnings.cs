@@ -4,7 +4,7 @@ using System.Diagnostics.Tracing;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
-namespace PingAspire.ServiceDefaults.Telemetry;
+namespace PingAspire.ServiceDefaults.Layers;
 
 // Every warning of the OpenTelemetry SDK (failed exports, ...) and every span its batch queues dropped, as log lines, at
 // most one per kind every 10 s: losing telemetry is never silent, never a flood. Kept although the SDK has
