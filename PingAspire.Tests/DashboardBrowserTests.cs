@@ -32,13 +32,13 @@ public sealed class DashboardBrowserTests
         await SaveScreenshotAsync(page, "trace-list.png");
 
         // The dashboard names client HTTP spans by method and status.
-        await OpenTraceAsync(page, TraceUrl(app, trace), "HTTP GET 200", "redis_integration", "server redis operation",
+        await OpenTraceAsync(page, app, trace, spanId: null, "HTTP GET 200", "redis_integration", "server redis operation",
             "sql_integration", "server sql operation", ServiceNames.Client, ServiceNames.Server);
         await SaveScreenshotAsync(page, "trace-detail.png");
 
         // One trace across two languages: the JavaScript client's span above the C# server's.
         var mixed = await CompleteTraceAsync(lightstep.Telemetry, s => s.StatusCode == Status.Types.StatusCode.Unset, client: ServiceNames.JsClient);
-        await OpenTraceAsync(page, TraceUrl(app, mixed), ServiceNames.JsClient, ServiceNames.Server, "server redis operation");
+        await OpenTraceAsync(page, app, mixed, spanId: null, ServiceNames.JsClient, ServiceNames.Server, "server redis operation");
         await SaveScreenshotAsync(page, "trace-js-client.png");
 
         await app.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
@@ -49,7 +49,7 @@ public sealed class DashboardBrowserTests
             Timeouts.SpansArrive, "the 'redis failed' warning");
         var failed = await lightstep.Telemetry.WaitForAsync(all => all.Count(s => s.TraceId == warning.TraceId) == 6 ? warning.TraceId : null,
             Timeouts.SpansArrive, "the six spans of the failed request");
-        await OpenTraceAsync(page, TraceUrl(app, failed), "HTTP GET 503", "server redis operation");
+        await OpenTraceAsync(page, app, failed, spanId: null, "HTTP GET 503", "server redis operation");
         await page.GetByText("server redis operation", new() { Exact = true }).First.ClickAsync();
         await Expect(page.GetByText("StackExchange.Redis.RedisConnectionException").First);
         await SaveScreenshotAsync(page, "trace-redis-down.png");
@@ -74,6 +74,4 @@ public sealed class DashboardBrowserTests
         await spans.WaitForAsync(all => all.Where(s => s.ServiceName == client && s.Name == TraceQueries.ClientSpan).Where(clientSpan)
             .Select(c => c.TraceId)
             .FirstOrDefault(id => all.Count(s => s.TraceId == id) == 6), Timeouts.SpansArrive, "a complete client trace");
-
-    private static Uri TraceUrl(PingAppHost app, string traceId) => new(app.DashboardLoginUrl, $"/traces/detail/{traceId}");
 }

@@ -22,7 +22,7 @@ public sealed class RestartedTraceBrowserTests(OutsideSettingsAppHost fixture)
         await using var browser = await BrowserSession.LoginAsync(app);
         var page = browser.Page;
         // The server span selected: its details, with the link, open beside the waterfall.
-        await OpenTraceAsync(page, new Uri(app.DashboardLoginUrl, $"/traces/detail/{server.TraceId}?spanId={server.SpanId}"),
+        await OpenTraceAsync(page, app, server.TraceId, server.SpanId,
             "redis_integration", "server redis operation", "sql_integration", "server sql operation");
         await Expect(page.GetByText(server.SpanId).First);
         // The linked span: the client's, by its short id, named as the dashboard names client HTTP spans.

@@ -14,6 +14,8 @@ public static class DashboardBrowser
     ];
 
     private static readonly float PageTimeout = 30_000;
+    // One load of a trace view: short enough that OpenTraceAsync reloads a few times within PageTimeout.
+    private static readonly float TraceLoadTimeout = 10_000;
 
     // On CI (.ci/run installs it) a missing browser is a failure; elsewhere the test says what to install.
     public static void SkipWithoutChromium() =>
@@ -47,8 +49,10 @@ public static class DashboardBrowser
     // The trace view draws what the dashboard holds when the page loads, and never redraws a trace it did not find
     // then. Each project exports to the dashboard on its own batch schedule, seconds apart from the receiver the test
     // waited on, so reload, as a user would, until each of the texts (exact) is drawn.
-    public static async Task OpenTraceAsync(IPage page, Uri traceUrl, params string[] texts)
+    // With a span id, that span's details open beside the waterfall.
+    public static async Task OpenTraceAsync(IPage page, PingAppHost app, string traceId, string? spanId, params string[] texts)
     {
+        var traceUrl = new Uri(app.DashboardLoginUrl, $"/traces/detail/{traceId}{(spanId is null ? "" : $"?spanId={spanId}")}");
         var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(PageTimeout);
         while (true)
         {
@@ -57,7 +61,7 @@ public static class DashboardBrowser
             {
                 foreach (var text in texts)
                 {
-                    await Assertions.Expect(page.GetByText(text, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+                    await Assertions.Expect(page.GetByText(text, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = TraceLoadTimeout });
                 }
 
                 return;
