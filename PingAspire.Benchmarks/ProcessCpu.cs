@@ -37,12 +37,10 @@ public static class ProcessCpu
     public static ProcessStartInfo OnCore(string core, params string[] command) =>
         CanSplitCores ? new ProcessStartInfo("taskset", ["-c", core, .. command]) : new ProcessStartInfo(command[0], command[1..]);
 
-    // A process whose CPU is measured (a server): on the server's core, none of the shell's telemetry
-    // settings (a user's exported endpoint or token would add a destination), and without idle spinning. The thread
-    // pool spins (sched_yield) before it sleeps: on a core of its own, between two requests, the server spun away
-    // whatever the request left of the core, so its CPU per request came out as 1 / throughput, latency again
-    // (measured: off at 19,800 requests/s both ways, 49.5 µs of CPU a request and its core 100 % busy with the
-    // spinning, 43.5 µs and 86 % without). Every variant runs without it, so that CPU counts the work done.
+    // A process whose CPU is measured (a server): on the server's core, none of the shell's telemetry settings (a
+    // user's exported endpoint or token would add a destination), and no idle spinning. The thread pool spins
+    // (sched_yield) before it sleeps, and on a core of its own it spins away whatever a request leaves of the core: CPU
+    // per request would come out as 1 / throughput, latency again (docs/performance.md, measurement error 1).
     public static ProcessStartInfo OnServerCore(params string[] command)
     {
         var start = OnCore(ServerCore, command);

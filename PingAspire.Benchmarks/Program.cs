@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using PingAspire.Benchmarks;
 
@@ -5,16 +6,19 @@ using PingAspire.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "propagation" => Run(() => BenchmarkRunner.Run<PropagationBenchmarks>(args: args[1..])),
-    "requests" => await RequestsHarness.RunAsync(args[1..]),
-    "serve-auto" => await AutoServer.ServeAsync(),
     "breakdown" => Run(() => BenchmarkRunner.Run<BreakdownBenchmarks>(args: args[1..])),
+    "requests" => await RequestsHarness.RunAsync(Number("--rounds", 13), Number("--seconds", 5), After("--json")),
+    "serve-auto" => await AutoServer.ServeAsync(),
     "backpressure" => await ExporterBackPressureHarness.RunAsync(),
-    "first-trace" => await TimeToFirstTraceHarness.RunAsync(
-        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3,
-        args.Length > 3 && args[2] == "--instances" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1,
-        args.SkipWhile(a => a != "--aspire-cli").Skip(1).FirstOrDefault()),
+    // first-trace [runs] [--instances N] [--aspire-cli PATH]
+    "first-trace" => await TimeToFirstTraceHarness.RunAsync(Number("first-trace", 3), Number("--instances", 1), After("--aspire-cli")),
     _ => Usage(),
 };
+
+// The value after the option (or after the mode, for a positional one), if given.
+string? After(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+int Number(string name, int fallback) => int.TryParse(After(name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
 static int Run(Action benchmark)
 {

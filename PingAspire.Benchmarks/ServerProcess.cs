@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using PingAspire.ServiceDefaults.Telemetry;
 using PingAspire.TestSupport;
@@ -8,17 +7,14 @@ namespace PingAspire.Benchmarks;
 
 // The Release PingAspire.Server as its own process, one telemetry variant per process, selected by configuration
 // only: "off" is OpenTelemetry's standard OTEL_SDK_DISABLED=true; "manual-no-export" the SDK on with no destination
-// (spans made, nothing exported, no metric reader); "auto" is the benchmark's own server with Aspire's
-// default instrumentation (AutoServer.cs).
-// On 2 cores it runs on a core of its own (ProcessCpu), so that its throughput and CPU are its own.
-public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<string> output) : IAsyncDisposable
+// (spans made, nothing exported, no metric reader); "auto" Aspire's default instrumentation (AutoServer.cs).
+public sealed class ServerProcess(ChildProcess process, Uri url) : IAsyncDisposable
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(15);
 
     public Uri Url => url;
 
-    public int Pid => process.Id;
+    public int Pid => process.Pid;
 
     // What its batch queues dropped, from its last telemetry log record (read once it has stopped); null for "off",
     // which builds no telemetry and writes no such record.
@@ -27,7 +23,7 @@ public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<stri
     // The Release server's path, where wrk and that build are there to load and run it; null, and what to run, where not.
     public static string? ReleaseServer()
     {
-        var serverDll = Path.Combine(TimeToFirstTraceHarness.FindRepositoryRoot(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
+        var serverDll = Path.Combine(Repository.Root(), "PingAspire.Server", "bin", "Release", "net10.0", "PingAspire.Server.dll");
         if (ProcessCpu.OnPath("wrk") && File.Exists(serverDll))
         {
             return serverDll;
@@ -40,8 +36,7 @@ public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<stri
     public static async Task<ServerProcess> StartAsync(string variant, string serverDll, Uri otlpSink, Dependencies dependencies)
     {
         var url = new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}");
-        string[] command = variant == "auto" ? ["dotnet", typeof(ServerProcess).Assembly.Location, "serve-auto"] : ["dotnet", serverDll];
-        var start = ProcessCpu.OnServerCore(command);
+        var start = ProcessCpu.OnServerCore(variant == "auto" ? ["dotnet", typeof(ServerProcess).Assembly.Location, "serve-auto"] : ["dotnet", serverDll]);
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         // Development: the dependency-free endpoint is the W3C test endpoint, which answers in Development only.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
@@ -63,34 +58,31 @@ public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<stri
             start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpSink.ToString();
         }
 
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        var process = Process.Start(start)!;
-        var output = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // SIGTERM, as an orchestrator stops it.
+        var server = new ServerProcess(new ChildProcess(start, "-TERM"), url);
+        await server.WaitUntilHealthyAsync(variant);
+        return server;
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await process.DisposeAsync();
+        DroppedSpans = process.Lines.Select(l => Dropped(l.Line)).LastOrDefault(dropped => dropped is not null);
+    }
+
+    // The current RSS (VmRSS in /proc/<pid>/status), in bytes.
+    public long ResidentBytes() =>
+        long.Parse(File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            CultureInfo.InvariantCulture) * 1024;
+
+    private async Task WaitUntilHealthyAsync(string variant)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var waited = Stopwatch.StartNew();
-        while (true)
+        while (!await IsHealthyAsync(http))
         {
-            try
+            if (process.HasExited || process.Elapsed > StartDeadline)
             {
-                using var health = await http.GetAsync(new Uri(url, "/health"));
-                if (health.IsSuccessStatusCode)
-                {
-                    return new ServerProcess(process, url, output);
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            if (process.HasExited || waited.Elapsed > StartDeadline)
-            {
-                process.Kill(entireProcessTree: true);
+                await DisposeAsync();
                 throw new InvalidOperationException($"the {variant} server did not become healthy on {url}");
             }
 
@@ -98,33 +90,18 @@ public sealed class ServerProcess(Process process, Uri url, ConcurrentQueue<stri
         }
     }
 
-    // SIGTERM, as an orchestrator stops it, so that it flushes and says what it dropped; killed if it hangs.
-    public async ValueTask DisposeAsync()
+    private async Task<bool> IsHealthyAsync(HttpClient http)
     {
-        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
-
-        using var deadline = new CancellationTokenSource(StopDeadline);
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            using var health = await http.GetAsync(new Uri(url, "/health"));
+            return health.IsSuccessStatusCode;
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            return false;
         }
-
-        DroppedSpans = output.Select(Dropped).LastOrDefault(dropped => dropped is not null);
-        process.Dispose();
     }
-
-    // The current RSS (VmRSS in /proc/<pid>/status), in bytes.
-    public long ResidentBytes() =>
-        long.Parse(File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
-            System.Globalization.CultureInfo.InvariantCulture) * 1024;
 
     private static long? Dropped(string line)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using PingAspire.TestSupport;
 
@@ -16,9 +15,7 @@ public static class TimeToFirstTraceHarness
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    private sealed record Span(string? Service, string? Id, string? ParentId, double StartSeconds);
-
-    private sealed record Target(string Name, string Project, Func<List<Span>, Span?> FirstTrace, string[] Events, string? AspireCli = null);
+    private sealed record Target(string Name, string Project, Func<List<DashboardSpan>, DashboardSpan?> FirstTrace, string[] Events, string? AspireCli = null);
 
     // The server span whose parent is a client span of the same AppHost (PingAspire.AppHost/ServiceNames.cs); its
     // start is when the first request arrived.
@@ -42,7 +39,7 @@ public static class TimeToFirstTraceHarness
     // With the Aspire CLI's path, a third target: the same AppHost under `aspire run --no-build`.
     public static async Task<int> RunAsync(int runs = 3, int instances = 1, string? aspireCli = null)
     {
-        var repository = FindRepositoryRoot();
+        var repository = Repository.Root();
         // Hermetic like the tests: nothing of the shell's Lightstep, OTLP or connection settings, nor the AppHost's
         // user secrets, reaches the AppHosts started below.
         HermeticEnvironment.Clear();
@@ -70,8 +67,8 @@ public static class TimeToFirstTraceHarness
         {
             var times = results[aspireRun].Select(e => e["first trace"]).ToList();
             var ratios = times.Zip(results[PingAspire].Select(e => e["first trace"]), (a, d) => a / d).ToList();
-            Console.WriteLine($"aspire run --no-build: median {Median(times):0.0} s ({Spread(times, "0.0")} s); "
-                + $"over dotnet run --no-build: median {Median(ratios):0.00} ({Spread(ratios, "0.00")})");
+            Console.WriteLine($"aspire run --no-build: median {Stats.Median(times):0.0} s ({Stats.Spread(times, "0.0")} s); "
+                + $"over dotnet run --no-build: median {Stats.Median(ratios):0.00} ({Stats.Spread(ratios, "0.00")})");
         }
 
         return 0;
@@ -82,8 +79,8 @@ public static class TimeToFirstTraceHarness
     {
         await using var appHost = AppHostRun.Start(repository, target.Project, target.AspireCli);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        Span? first;
-        while (appHost.DashboardUrl is not { } dashboard || (first = target.FirstTrace(await SpansAsync(http, dashboard, appHost.StartedAt))) is null)
+        DashboardSpan? first;
+        while (appHost.DashboardUrl is not { } dashboard || (first = target.FirstTrace(await DashboardSpans.ReadAsync(http, dashboard, appHost.StartedAt))) is null)
         {
             if (appHost.Elapsed > Deadline || appHost.HasExited)
             {
@@ -127,9 +124,9 @@ public static class TimeToFirstTraceHarness
         var floorTimes = floor.Select(e => e["first trace"]).ToList();
         var ratios = pingTimes.Zip(floorTimes, (p, f) => p / f).ToList();
         var machine = $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}";
-        Console.WriteLine($"Time to first trace: median {Median(pingTimes):0.0} s over {runs} runs of {instances} AppHost(s) at once ({Spread(pingTimes, "0.0")} s; {machine})");
-        Console.WriteLine($"Floor (bare AppHost, one span): median {Median(floorTimes):0.0} s over {runs} runs of {instances} AppHost(s) at once ({Spread(floorTimes, "0.0")} s)");
-        Console.WriteLine($"Ratio PingAspire / floor: median {Median(ratios):0.00} ({Spread(ratios, "0.00")}, each PingAspire run over the floor run beside it)");
+        Console.WriteLine($"Time to first trace: median {Stats.Median(pingTimes):0.0} s over {runs} runs of {instances} AppHost(s) at once ({Stats.Spread(pingTimes, "0.0")} s; {machine})");
+        Console.WriteLine($"Floor (bare AppHost, one span): median {Stats.Median(floorTimes):0.0} s over {runs} runs of {instances} AppHost(s) at once ({Stats.Spread(floorTimes, "0.0")} s)");
+        Console.WriteLine($"Ratio PingAspire / floor: median {Stats.Median(ratios):0.00} ({Stats.Spread(ratios, "0.00")}, each PingAspire run over the floor run beside it)");
         Console.WriteLine();
         Console.WriteLine("Where the seconds go: median seconds since `dotnet run`, each run's events in order");
         Console.WriteLine($"{"event",-32} {"PingAspire",10} {"floor",10}");
@@ -141,53 +138,7 @@ public static class TimeToFirstTraceHarness
     }
 
     private static double? Median(List<Dictionary<string, double>> runs, string label) =>
-        runs.Where(e => e.ContainsKey(label)).Select(e => e[label]).ToList() is { Count: > 0 } times ? Median(times) : null;
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static string Spread(List<double> values, string format) =>
-        $"{values.Min().ToString(format, CultureInfo.InvariantCulture)}–{values.Max().ToString(format, CultureInfo.InvariantCulture)}";
+        runs.Where(e => e.ContainsKey(label)).Select(e => e[label]).ToList() is { Count: > 0 } times ? Stats.Median(times) : null;
 
     private static string Format(double? seconds) => seconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "";
-
-    private static async Task<List<Span>> SpansAsync(HttpClient http, Uri dashboard, DateTimeOffset launched)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(dashboard, "/api/telemetry/traces")));
-            return [..
-                from resourceSpans in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray()
-                let service = ServiceName(resourceSpans)
-                from scopeSpans in resourceSpans.GetProperty("scopeSpans").EnumerateArray()
-                from span in scopeSpans.GetProperty("spans").EnumerateArray()
-                select new Span(service, span.GetProperty("spanId").GetString(),
-                    span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() : null,
-                    (DateTimeOffset.UnixEpoch.AddTicks(long.Parse(span.GetProperty("startTimeUnixNano").GetString()!, CultureInfo.InvariantCulture) / 100) - launched).TotalSeconds)];
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
-        {
-            return []; // not up yet
-        }
-    }
-
-    private static string? ServiceName(JsonElement resourceSpans) =>
-        resourceSpans.TryGetProperty("resource", out var resource)
-            ? resource.GetProperty("attributes").EnumerateArray()
-                .Where(a => a.GetProperty("key").GetString() == "service.name")
-                .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString())
-                .FirstOrDefault()
-            : null;
-
-    public static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "PingAspire.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the PingAspire repository.");
-    }
 }
